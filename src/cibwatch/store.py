@@ -226,7 +226,7 @@ class Workspace:
 
     def schema_version(self) -> int:
         try:
-            row = self.con.execute("SELECT max(version) FROM schema_meta").fetchone()
+            row = self.con.execute("SELECT max(version) FROM schema_meta").fetchall()[0]
         except duckdb.CatalogException:
             return 0
         return int(row[0]) if row and row[0] is not None else 0

@@ -118,7 +118,7 @@ def normalize_url(url: str | None) -> str | None:
     con = duckdb.connect()
     try:
         con.execute("CREATE TEMP TABLE one AS SELECT ?::VARCHAR AS url", [url])
-        row = con.execute(f"SELECT url_norm FROM ({url_norm_select('one')})").fetchone()
+        rows = con.execute(f"SELECT url_norm FROM ({url_norm_select('one')})").fetchall()
     finally:
         con.close()
-    return row[0] if row else None
+    return rows[0][0] if rows else None

@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-console = Console(stderr=True)  # progress and messages; stdout stays for data (--json)
+console = Console(
+    stderr=True, soft_wrap=True
+)  # progress and messages; stdout stays for data (--json)
 out = Console(soft_wrap=True)
 
 

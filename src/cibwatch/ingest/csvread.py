@@ -1,0 +1,113 @@
+"""Read a CSV file with DuckDB into a temp table, sending unreadable records to quarantine.
+
+DuckDB's reader records each rejected record (wrong column count, invalid UTF-8, unterminated
+quote) with its line; every readable record gets its line too, so later checks (a time that
+does not parse, a missing id) can quarantine with the same line numbers. Lines count records,
+the header being line 1 (a record with a quoted line break counts once).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from cibwatch.errors import FormatError
+
+_READ_OPTS = (
+    "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+    "store_rejects = true, rejects_table = '_cw_rejects', rejects_scan = '_cw_rejects_scan', "
+    "max_line_size = 16777216, null_padding = false, normalize_names = false"
+)
+
+
+def csv_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """The header of a CSV file, names trimmed (exports put stray spaces and BOMs there)."""
+    try:
+        rel = con.execute(
+            "SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', "
+            "quote = '\"', escape = '\"', sample_size = 1, ignore_errors = true) LIMIT 0",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise FormatError(f"{path}: not a readable CSV file ({_first_line(exc)})") from exc
+    return [clean_column(d[0]) for d in rel.description]
+
+
+def clean_column(name: str) -> str:
+    return name.replace("\ufeff", "").strip()
+
+
+def read_csv_lines(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, required: tuple[str, ...]
+) -> int:
+    """Load `path` into temp table `table` (all VARCHAR, trimmed header names, plus `line`).
+
+    Rejected records go to stg_quarantine. Raises FormatError naming the missing columns when
+    `required` columns are absent. Returns the number of records read (loaded + rejected).
+    """
+    columns = csv_columns(con, path)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise FormatError(
+            f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(columns[:12])}"
+            + (", ..." if len(columns) > 12 else "")
+            + ")"
+        )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS "
+            f"SELECT * FROM read_csv(?, {_READ_OPTS}) WITH ORDINALITY",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc
+    raw_cols = [d[0] for d in con.execute("SELECT * FROM _cw_raw LIMIT 0").description]
+    ord_col = raw_cols[-1]
+    rejects = int(con.execute("SELECT count(*) FROM _cw_rejects").fetchall()[0][0])
+    con.execute(
+        """
+        INSERT INTO stg_quarantine
+        SELECT line,
+               CASE error_type
+                 WHEN 'INVALID ENCODING' THEN 'invalid utf-8'
+                 WHEN 'MISSING COLUMNS' THEN 'wrong column count'
+                 WHEN 'TOO MANY COLUMNS' THEN 'wrong column count'
+                 WHEN 'UNQUOTED VALUE' THEN 'malformed csv'
+                 WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
+                 ELSE 'malformed csv'
+               END || ': ' || error_message,
+               csv_line
+        FROM (SELECT DISTINCT ON (line) * FROM _cw_rejects ORDER BY line, column_idx)
+        """
+    )
+    loaded = int(con.execute("SELECT count(*) FROM _cw_raw").fetchall()[0][0])
+    total = loaded + int(
+        con.execute("SELECT count(DISTINCT line) FROM _cw_rejects").fetchall()[0][0]
+    )
+    select = ", ".join(
+        f'r."{c.replace(chr(34), chr(34) * 2)}" AS "{clean_column(c).replace(chr(34), chr(34) * 2)}"'
+        for c in raw_cols[:-1]
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH good AS (
+            SELECT l.range AS line, row_number() OVER (ORDER BY l.range) AS ord
+            FROM range(2, ? + 2) l
+            WHERE l.range NOT IN (SELECT line FROM _cw_rejects)
+        )
+        SELECT g.line, {select}
+        FROM _cw_raw r JOIN good g ON r."{ord_col}" = g.ord
+        """,
+        [total],
+    )
+    con.execute("DROP TABLE _cw_raw")
+    con.execute("DROP TABLE IF EXISTS _cw_rejects")
+    con.execute("DROP TABLE IF EXISTS _cw_rejects_scan")
+    del rejects
+    return total
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

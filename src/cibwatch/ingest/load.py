@@ -1,0 +1,288 @@
+"""Move staged rows into the normalized store, in one transaction per file.
+
+Natural keys make re-ingest a no-op: assets by (platform, kind, native_id), posts by
+(platform, native_id), articles by their input id, quarantine rows by (file hash, line,
+reason). Assets seen again only fill fields that were still empty. Everything here is set-based
+SQL inside DuckDB; the only Python per value is the registered-domain lookup per distinct host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from cibwatch.text import normalize_arrow
+from cibwatch.urls import create_url_table
+
+# A URL in free text: scheme or www., up to whitespace or a quote/bracket; trailing
+# punctuation that usually ends a sentence is cut afterwards.
+URL_RE = r"(?i)(?:https?://|www\.)[^\s<>\"'«»()\[\]{}]+"
+URL_TRAIL_RE = r"[.,;:!?؟،؛…]+$"
+# Hashtags in any script: letters, combining marks, digits, underscore, ZWNJ.
+HASHTAG_RE = "(?:^|[^\\p{L}\\p{M}\\p{N}_&])#([\\p{L}\\p{M}\\p{N}_\\x{200C}]+)"
+MENTION_RE = "(?:^|[^\\p{L}\\p{N}_@./])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)"
+
+ASSET_FIELDS = (
+    "handle",
+    "display_name",
+    "created_at",
+    "bio",
+    "declared_location",
+    "followers",
+    "following",
+    "lang",
+    "url",
+    "avatar_hash",
+)
+
+
+@dataclass
+class LoadCounts:
+    """What one file added to the store."""
+
+    assets: int = 0
+    posts: int = 0
+    articles: int = 0
+    quarantined: int = 0  # unreadable rows in this file (stored once, however often ingested)
+    duplicates: int = 0  # rows already in the store (or repeated in the file)
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Register `cw_normalize(text)` (cibwatch.text, vectorized over Arrow) on a connection."""
+
+    def _normalize(values: pa.Array) -> pa.Array:
+        return normalize_arrow(values)
+
+    registered = con.execute(
+        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'cw_normalize'"
+    ).fetchall()[0][0]
+    if not registered:
+        con.create_function(
+            "cw_normalize",
+            _normalize,
+            [duckdb.sqltype("VARCHAR")],
+            duckdb.sqltype("VARCHAR"),
+            type="arrow",
+            null_handling="special",
+            side_effects=False,
+        )
+
+
+def commit_staged(
+    con: duckdb.DuckDBPyConnection, *, source_id: int, sha256: str, path: str, fmt: str
+) -> LoadCounts:
+    """Insert the staged rows; the caller holds the transaction."""
+    counts = LoadCounts()
+    counts.assets = _load_assets(con, source_id)
+    posts, post_dups = _load_posts(con, source_id)
+    articles, article_dups = _load_articles(con, source_id)
+    counts.posts, counts.articles = posts, articles
+    counts.duplicates = post_dups + article_dups
+    _load_quarantine(con, source_id, sha256, path, fmt)
+    counts.quarantined = _count(con, "stg_quarantine")
+    return counts
+
+
+def _load_assets(con: duckdb.DuckDBPyConnection, source_id: int) -> int:
+    picks = ",\n".join(
+        f"arg_max({f}, line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in ASSET_FIELDS
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_assets AS
+        SELECT platform, kind, native_id, {picks}
+        FROM (
+            SELECT * FROM stg_assets
+            UNION ALL BY NAME
+            SELECT line, asset_platform AS platform, asset_kind AS kind,
+                   asset_native_id AS native_id FROM stg_posts
+            UNION ALL BY NAME
+            SELECT line, venue_platform AS platform, venue_kind AS kind,
+                   venue_native_id AS native_id FROM stg_posts WHERE venue_native_id IS NOT NULL
+        )
+        WHERE native_id IS NOT NULL AND native_id <> ''
+        GROUP BY platform, kind, native_id
+    """)
+    sets = ", ".join(f"{f} = coalesce(assets.{f}, s.{f})" for f in ASSET_FIELDS)
+    con.execute(f"""
+        UPDATE assets SET {sets}
+        FROM _cw_assets s
+        WHERE assets.platform = s.platform AND assets.kind = s.kind
+          AND assets.native_id = s.native_id
+    """)
+    cols = ", ".join(ASSET_FIELDS)
+    scols = ", ".join(f"s.{f}" for f in ASSET_FIELDS)
+    before = _count(con, "assets")
+    con.execute(
+        f"""
+        INSERT INTO assets (asset_id, platform, kind, native_id, {cols}, source_id)
+        SELECT nextval('asset_seq'), s.platform, s.kind, s.native_id, {scols}, ?
+        FROM _cw_assets s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM assets a
+            WHERE a.platform = s.platform AND a.kind = s.kind AND a.native_id = s.native_id
+        )
+        ORDER BY s.platform, s.kind, s.native_id
+        """,
+        [source_id],
+    )
+    con.execute("DROP TABLE _cw_assets")
+    return _count(con, "assets") - before
+
+
+def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, int]:
+    staged = _count(con, "stg_posts")
+    if staged == 0:
+        return 0, 0
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _cw_posts AS
+        SELECT nextval('post_seq') AS post_id, p.*, a.asset_id, v.asset_id AS venue_id
+        FROM (
+            SELECT * FROM stg_posts s
+            WHERE NOT EXISTS (
+                SELECT 1 FROM posts x WHERE x.platform = s.platform AND x.native_id = s.native_id
+            )
+            QUALIFY row_number() OVER (PARTITION BY platform, native_id ORDER BY line) = 1
+        ) p
+        JOIN assets a
+          ON a.platform = p.asset_platform AND a.kind = p.asset_kind
+         AND a.native_id = p.asset_native_id
+        LEFT JOIN assets v
+          ON v.platform = p.venue_platform AND v.kind = p.venue_kind
+         AND v.native_id = p.venue_native_id
+        ORDER BY p.line
+    """)
+    con.execute(
+        """
+        INSERT INTO posts
+        SELECT post_id, platform, native_id, asset_id, created_at, text, cw_normalize(text),
+               lang, reply_to, reply_to_user, shared_post_id, shared_user, quoted_post_id,
+               venue_id, client, likes, shares, comments, ?
+        FROM _cw_posts ORDER BY post_id
+        """,
+        [source_id],
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _cw_post_urls AS
+        SELECT post_id, position, regexp_replace(url, $trail, '') AS url
+        FROM (
+            SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS url
+            FROM (SELECT post_id, coalesce(urls, regexp_extract_all(text, $url)) AS l
+                  FROM _cw_posts)
+        )
+        """,
+        {"trail": URL_TRAIL_RE, "url": URL_RE},
+    )
+    create_url_table(con, "_cw_post_urls", "_cw_url_map")
+    con.execute("""
+        INSERT INTO post_urls
+        SELECT DISTINCT u.post_id, u.url, m.url_norm, m.domain
+        FROM _cw_post_urls u JOIN _cw_url_map m ON u.url = m.url
+        WHERE m.url_norm IS NOT NULL
+    """)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _cw_tags AS
+        SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
+        FROM (SELECT post_id, coalesce(hashtags, regexp_extract_all(text, $re, 1)) AS l
+              FROM _cw_posts)
+        """,
+        {"re": HASHTAG_RE},
+    )
+    # ZWNJ and spaces are dropped inside a hashtag: #می‌روم and #میروم are one tag.
+    con.execute("""
+        INSERT INTO post_hashtags
+        SELECT t.post_id, t.position, n.tag
+        FROM _cw_tags t JOIN (
+            SELECT raw, replace(cw_normalize(ltrim(raw, '#')), ' ', '') AS tag
+            FROM (SELECT DISTINCT raw FROM _cw_tags)
+        ) n ON t.raw = n.raw
+        WHERE n.tag <> ''
+    """)
+    con.execute(
+        """
+        INSERT INTO post_mentions
+        SELECT post_id, position, lower(ltrim(trim(raw), '@'))
+        FROM (
+            SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
+            FROM (SELECT post_id, coalesce(mentions, regexp_extract_all(text, $re, 1)) AS l
+                  FROM _cw_posts)
+        )
+        WHERE ltrim(trim(raw), '@') <> ''
+        """,
+        {"re": MENTION_RE},
+    )
+    inserted = _count(con, "_cw_posts")
+    for t in ("_cw_posts", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
+        con.execute(f"DROP TABLE {t}")
+    return inserted, staged - inserted
+
+
+def _load_articles(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, int]:
+    staged = _count(con, "stg_articles")
+    if staged == 0:
+        return 0, 0
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _cw_articles AS
+        SELECT nextval('article_seq') AS article_id, s.*
+        FROM (
+            SELECT * FROM stg_articles s
+            WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.native_id = s.native_id)
+            QUALIFY row_number() OVER (PARTITION BY native_id ORDER BY line) = 1
+        ) s
+        ORDER BY line
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _cw_article_urls AS
+        SELECT article_id, url, false AS is_link FROM _cw_articles WHERE url IS NOT NULL
+        UNION ALL
+        SELECT article_id, unnest(links) AS url, true AS is_link FROM _cw_articles
+    """)
+    create_url_table(con, "_cw_article_urls", "_cw_url_map")
+    con.execute(
+        """
+        INSERT INTO articles
+        SELECT a.article_id, a.native_id, a.outlet,
+               coalesce(lower(a.domain), m.domain), a.url, m.url_norm, a.author,
+               a.published_at, a.title, a.text, cw_normalize(a.text), a.lang, ?
+        FROM _cw_articles a LEFT JOIN _cw_url_map m ON a.url = m.url
+        ORDER BY a.article_id
+        """,
+        [source_id],
+    )
+    con.execute("""
+        INSERT INTO article_links
+        SELECT DISTINCT u.article_id, u.url, m.url_norm, m.domain
+        FROM _cw_article_urls u JOIN _cw_url_map m ON u.url = m.url
+        WHERE u.is_link AND m.url_norm IS NOT NULL
+    """)
+    inserted = _count(con, "_cw_articles")
+    for t in ("_cw_articles", "_cw_article_urls", "_cw_url_map"):
+        con.execute(f"DROP TABLE {t}")
+    return inserted, staged - inserted
+
+
+def _load_quarantine(
+    con: duckdb.DuckDBPyConnection, source_id: int, sha256: str, path: str, fmt: str
+) -> int:
+    before = _count(con, "quarantine")
+    con.execute(
+        """
+        INSERT INTO quarantine
+        SELECT ?, ?, ?, q.line, q.reason, left(q.raw, 65536), ?
+        FROM (SELECT DISTINCT line, reason, raw FROM stg_quarantine) q
+        WHERE NOT EXISTS (
+            SELECT 1 FROM quarantine x
+            WHERE x.sha256 = ? AND x.line IS NOT DISTINCT FROM q.line AND x.reason = q.reason
+        )
+        ORDER BY q.line
+        """,
+        [source_id, sha256, path, fmt, sha256],
+    )
+    return _count(con, "quarantine") - before
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -1,0 +1,95 @@
+"""The staging tables every adapter fills, and SQL helpers adapters share.
+
+An adapter only translates its format into these temp tables (one row per input row, with
+the input `line`); `cibwatch.ingest.load` then moves them into the normalized store in one
+transaction. Columns not known to a format stay NULL.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+STAGING_DDL = """
+CREATE OR REPLACE TEMP TABLE stg_assets (
+    line BIGINT, platform VARCHAR, kind VARCHAR, native_id VARCHAR, handle VARCHAR,
+    display_name VARCHAR, created_at TIMESTAMP, bio VARCHAR, declared_location VARCHAR,
+    followers BIGINT, following BIGINT, lang VARCHAR, url VARCHAR, avatar_hash VARCHAR
+);
+CREATE OR REPLACE TEMP TABLE stg_posts (
+    line BIGINT, platform VARCHAR, native_id VARCHAR,
+    asset_platform VARCHAR, asset_kind VARCHAR, asset_native_id VARCHAR,
+    created_at TIMESTAMP, text VARCHAR, lang VARCHAR,
+    reply_to VARCHAR, reply_to_user VARCHAR, shared_post_id VARCHAR, shared_user VARCHAR,
+    quoted_post_id VARCHAR,
+    venue_platform VARCHAR, venue_kind VARCHAR, venue_native_id VARCHAR,
+    client VARCHAR, likes BIGINT, shares BIGINT, comments BIGINT,
+    urls VARCHAR[],      -- NULL: extract URLs from text
+    hashtags VARCHAR[],  -- NULL: extract hashtags from text
+    mentions VARCHAR[]   -- NULL: extract @mentions from text
+);
+CREATE OR REPLACE TEMP TABLE stg_articles (
+    line BIGINT, native_id VARCHAR, outlet VARCHAR, domain VARCHAR, url VARCHAR,
+    author VARCHAR, published_at TIMESTAMP, title VARCHAR, text VARCHAR, lang VARCHAR,
+    links VARCHAR[]
+);
+CREATE OR REPLACE TEMP TABLE stg_quarantine (line BIGINT, reason VARCHAR, raw VARCHAR);
+"""
+
+STAGING_TABLES = ("stg_assets", "stg_posts", "stg_articles", "stg_quarantine")
+
+
+def create_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create empty staging tables on this connection."""
+    con.execute(STAGING_DDL)
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for name in STAGING_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def parse_time_sql(col: str) -> str:
+    """SQL: parse a timestamp column written in any of the layouts exports use, as UTC.
+
+    Accepts 'YYYY-MM-DD HH:MM[:SS[.f]]', ISO 8601 with 'T' and an optional offset or 'Z',
+    'YYYY-MM-DD', and POSIX seconds. Offsets are converted to UTC. Unparseable -> NULL.
+    """
+    c = f"trim({col})"
+    return f"""(CASE
+        WHEN {c} IS NULL OR {c} = '' THEN NULL
+        WHEN regexp_full_match({c}, '[0-9]{{9,11}}(\\.[0-9]+)?')
+            THEN make_timestamp(CAST(round(TRY_CAST({c} AS DOUBLE) * 1000000) AS BIGINT))
+        WHEN regexp_matches({c}, '([+-][0-9]{{2}}:?[0-9]{{2}}|Z)$')
+            THEN CAST(timezone('UTC', TRY_CAST({c} AS TIMESTAMPTZ)) AS TIMESTAMP)
+        ELSE coalesce(
+            try_strptime({c}, '%Y-%m-%d %H:%M'),
+            TRY_CAST({c} AS TIMESTAMP),
+            try_strptime({c}, '%Y-%m-%d'),
+            try_strptime({c}, '%m/%d/%Y %H:%M'),
+            try_strptime({c}, '%m/%d/%Y %H:%M:%S')
+        )
+    END)"""
+
+
+def list_field_sql(col: str) -> str:
+    """SQL: a list field written "['a', 'b']", '[a, b]', 'a,b' or empty -> VARCHAR[] (never NULL)."""
+    inner = f"trim(regexp_replace(trim(coalesce({col}, '')), '^\\[|\\]$', '', 'g'))"
+    # Quoted items are split on quote-comma-quote only, so URLs containing commas survive.
+    parts = (
+        f"(CASE WHEN regexp_matches({inner}, '^[''\"]') "
+        f"THEN regexp_split_to_array({inner}, '[''\"]\\s*,\\s*[''\"]') "
+        f"ELSE string_split({inner}, ',') END)"
+    )
+    return (
+        f"list_filter(list_transform({parts}, "
+        "lambda s: trim(trim(s), '''\" ')), lambda s: s <> '' AND lower(s) <> 'none')"
+    )
+
+
+def int_sql(col: str) -> str:
+    """SQL: counts written '12', '12.0', '1,234' or empty -> BIGINT (NULL when unreadable)."""
+    return f"TRY_CAST(TRY_CAST(replace(trim({col}), ',', '') AS DOUBLE) AS BIGINT)"
+
+
+def nullif_blank_sql(col: str) -> str:
+    return f"nullif(trim({col}), '')"

@@ -1,0 +1,180 @@
+"""Adapter for Twitter/X information-operations archives: the tweets file and the users file.
+
+Quirks handled: hashed user ids (kept as given), 'YYYY-MM-DD HH:MM' times, list fields written
+Python-style "['a', 'b']" or bracketed "[a, b]", 'absent' coordinates, counts as floats, and
+'True'/'False' booleans. Platform is `twitter` (also for X).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
+from cibwatch.ingest.csvread import read_csv_lines
+from cibwatch.ingest.staging import int_sql, list_field_sql, nullif_blank_sql, parse_time_sql
+
+TWEET_COLUMNS = (
+    "tweetid",
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+    "tweet_language",
+    "tweet_text",
+    "tweet_time",
+    "tweet_client_name",
+    "in_reply_to_userid",
+    "in_reply_to_tweetid",
+    "quoted_tweet_tweetid",
+    "is_retweet",
+    "retweet_userid",
+    "retweet_tweetid",
+    "latitude",
+    "longitude",
+    "quote_count",
+    "reply_count",
+    "like_count",
+    "retweet_count",
+    "hashtags",
+    "urls",
+    "user_mentions",
+    "poll_choices",
+)
+USER_COLUMNS = (
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+)
+# The columns without which a file cannot be read as a tweets file at all.
+REQUIRED_TWEETS = ("tweetid", "userid", "tweet_text", "tweet_time")
+REQUIRED_USERS = ("userid", "user_screen_name")
+
+
+def _col(name: str, present: set[str]) -> str:
+    return f'"{name}"' if name in present else "NULL"
+
+
+def _blank(name: str, present: set[str]) -> str:
+    return nullif_blank_sql(f'"{name}"') if name in present else "NULL"
+
+
+def _asset_select(present: set[str]) -> str:
+    b = lambda n: _blank(n, present)  # noqa: E731
+    return f"""
+        line, 'twitter' AS platform, 'account' AS kind, {b("userid")} AS native_id,
+        ltrim({b("user_screen_name")}, '@') AS handle, {b("user_display_name")} AS display_name,
+        {parse_time_sql(_col("account_creation_date", present))} AS created_at,
+        {b("user_profile_description")} AS bio,
+        {b("user_reported_location")} AS declared_location,
+        {int_sql(_col("follower_count", present))} AS followers,
+        {int_sql(_col("following_count", present))} AS following,
+        {b("account_language")} AS lang, {b("user_profile_url")} AS url
+    """
+
+
+@register
+class TwitterIO(Adapter):
+    """Twitter/X information-operations archive (tweets or users CSV, plain or gzipped)."""
+
+    name: ClassVar[str] = "twitter-io"
+    description: ClassVar[str] = "Twitter/X information-operations archive (tweets and users files)"
+    priority: ClassVar[int] = 10
+
+    def sniff(self, sniff: Sniff) -> bool:
+        cols = set(sniff.columns or ())
+        return set(REQUIRED_TWEETS) <= cols or (
+            set(REQUIRED_USERS) <= cols and "account_creation_date" in cols
+        )
+
+    def stage(self, ctx: StageContext) -> None:
+        from cibwatch.ingest.csvread import csv_columns
+
+        cols = set(csv_columns(ctx.con, ctx.path))
+        if "tweetid" in cols or not (set(REQUIRED_USERS) <= cols):
+            self._stage_tweets(ctx)
+        else:
+            self._stage_users(ctx)
+
+    def _stage_users(self, ctx: StageContext) -> None:
+        con = ctx.con
+        ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_tw", REQUIRED_USERS)
+        present = {d[0] for d in con.execute("SELECT * FROM _cw_tw LIMIT 0").description}
+        self._quarantine_missing_ids(ctx, "userid")
+        con.execute(
+            f"INSERT INTO stg_assets BY NAME SELECT {_asset_select(present)} FROM _cw_tw "
+            "WHERE nullif(trim(userid), '') IS NOT NULL"
+        )
+        con.execute("DROP TABLE _cw_tw")
+
+    def _stage_tweets(self, ctx: StageContext) -> None:
+        con = ctx.con
+        ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_tw", REQUIRED_TWEETS)
+        present = {d[0] for d in con.execute("SELECT * FROM _cw_tw LIMIT 0").description}
+        b = lambda n: _blank(n, present)  # noqa: E731
+        lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
+        time = parse_time_sql('"tweet_time"')
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_tw2 AS SELECT *, {time} AS _t FROM _cw_tw")
+        self._quarantine_missing_ids(ctx, "tweetid", "userid", table="_cw_tw2")
+        con.execute("""
+            INSERT INTO stg_quarantine
+            SELECT line, 'unparseable time: tweet_time ' || coalesce('''' || tweet_time || '''', 'missing'),
+                   CAST(to_json(t) AS VARCHAR)
+            FROM _cw_tw2 t
+            WHERE t._t IS NULL AND nullif(trim(tweetid), '') IS NOT NULL
+              AND nullif(trim(userid), '') IS NOT NULL
+        """)
+        con.execute(f"""
+            INSERT INTO stg_assets BY NAME
+            SELECT {_asset_select(present)} FROM _cw_tw2
+            WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
+              AND nullif(trim(tweetid), '') IS NOT NULL
+        """)
+        retweet = (
+            "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
+            if "is_retweet" in present
+            else f"{b('retweet_tweetid')} IS NOT NULL"
+        )
+        con.execute(f"""
+            INSERT INTO stg_posts BY NAME
+            SELECT line, 'twitter' AS platform, trim(tweetid) AS native_id,
+                   'twitter' AS asset_platform, 'account' AS asset_kind,
+                   trim(userid) AS asset_native_id, _t AS created_at,
+                   tweet_text AS text, {b("tweet_language")} AS lang,
+                   {b("in_reply_to_tweetid")} AS reply_to,
+                   {b("in_reply_to_userid")} AS reply_to_user,
+                   CASE WHEN {retweet} THEN {b("retweet_tweetid")} END AS shared_post_id,
+                   CASE WHEN {retweet} THEN {b("retweet_userid")} END AS shared_user,
+                   {b("quoted_tweet_tweetid")} AS quoted_post_id,
+                   {b("tweet_client_name")} AS client,
+                   {int_sql(_col("like_count", present))} AS likes,
+                   {int_sql(_col("retweet_count", present))} AS shares,
+                   {int_sql(_col("reply_count", present))} AS comments,
+                   {lst("urls")} AS urls, {lst("hashtags")} AS hashtags,
+                   {lst("user_mentions")} AS mentions
+            FROM _cw_tw2
+            WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
+              AND nullif(trim(tweetid), '') IS NOT NULL
+        """)
+        con.execute("DROP TABLE _cw_tw; DROP TABLE _cw_tw2")
+
+    @staticmethod
+    def _quarantine_missing_ids(ctx: StageContext, *ids: str, table: str = "_cw_tw") -> None:
+        for col in ids:
+            ctx.con.execute(f"""
+                INSERT INTO stg_quarantine
+                SELECT line, 'missing id: {col} is empty', CAST(to_json(t) AS VARCHAR)
+                FROM {table} t WHERE nullif(trim("{col}"), '') IS NULL
+            """)
