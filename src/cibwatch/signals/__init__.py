@@ -17,14 +17,18 @@ from cibwatch.signals.base import (
     param,
     register,
 )
+from cibwatch.signals.runner import SignalRun, SignalsReport, run_signals
 
 __all__ = [
     "EDGE_COLUMNS",
     "SIGNAL_NAMES",
     "Context",
     "Signal",
+    "SignalRun",
+    "SignalsReport",
     "available_signals",
     "get_signal",
     "param",
     "register",
+    "run_signals",
 ]

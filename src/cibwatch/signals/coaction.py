@@ -108,6 +108,11 @@ def co_actions(actions: ir.Table, params: CoActionParams) -> ir.Table:
     `actions` has columns asset_id (int64), key (string), at (timestamp) and item (string, the
     action's own id, used to order simultaneous actions and as evidence).
     """
+    return pair_edges(co_action_keys(actions, params), params)
+
+
+def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
+    """Co-actions folded per (a, b, key): columns a, b, key, ev, first, last, w."""
     acts = actions.select(
         asset_id=actions.asset_id.cast("int64"),
         key=actions.key.cast("string"),
@@ -164,13 +169,12 @@ def co_actions(actions: ir.Table, params: CoActionParams) -> ir.Table:
     if params.min_participation > 1:
         pairs = _participation_filter(pairs, params.min_participation)
 
-    per_key = pairs.group_by(["a", "b", "key"]).aggregate(
+    return pairs.group_by(["a", "b", "key"]).aggregate(
         ev=pairs.count(),
         first=pairs.l_at.min(),
         last=pairs.r_at.max(),
         w=key_weight(pairs.n_k.max(), params.popularity),
     )
-    return pair_edges(per_key, params)
 
 
 def _participation_filter(pairs: ir.Table, min_participation: int) -> ir.Table:

@@ -1,0 +1,75 @@
+"""The Engine base class and the per-engine capability table."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cibwatch.errors import CibwatchError
+
+if TYPE_CHECKING:
+    import ibis
+    import pyarrow as pa
+
+    from cibwatch.store import Workspace
+
+
+class UnsupportedCapability(CibwatchError):
+    """A plan needs an operation the chosen engine does not offer."""
+
+
+# What each engine can do beyond the operations every plan may assume (joins, group-by,
+# window row_number, collect, structs). A plan asks `engine.require(name)` before using one.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "duckdb": frozenset({"arrow_roundtrip", "ordered_collect", "regex", "array_sort"}),
+    "spark": frozenset({"arrow_roundtrip", "regex", "array_sort"}),
+}
+
+_names = itertools.count()
+
+
+class Engine:
+    """One Ibis backend over a workspace's tables; subclasses set `name` and the native calls."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.backend: Any = None
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return CAPABILITIES[self.name]
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def require(self, capability: str) -> None:
+        if capability not in self.capabilities:
+            raise UnsupportedCapability(f"the {self.name} engine does not support {capability}")
+
+    def table(self, name: str) -> ibis.Table:
+        """A store table as an Ibis table on this engine."""
+        raise NotImplementedError
+
+    def to_arrow(self, expr: ibis.Table) -> pa.Table:
+        """Run `expr` and return the result as an Arrow table."""
+        return expr.to_pyarrow()
+
+    def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
+        """Put an Arrow table on this engine under a fresh name derived from `name`."""
+        raise NotImplementedError
+
+    def materialize(self, expr: ibis.Table, name: str) -> str:
+        """Run `expr` into the workspace's DuckDB as temporary table `name`; return the name.
+
+        The store stays the system of record: results of any engine land in DuckDB.
+        """
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release engine resources (the workspace stays open)."""
+
+    @staticmethod
+    def fresh_name(prefix: str) -> str:
+        return f"_cib_{prefix}_{next(_names)}"
