@@ -226,7 +226,7 @@ class World:
         self.chains: dict = {}
         self.authors: list[dict] = []
         self.planted: list[dict] = []  # one entry per planted group, for describe()
-        self.handles: dict[str, int] = {}  # lower-case handle -> aid (twitter mentions)
+        self.overrides: list[tuple[np.ndarray, str, str, str]] = []
 
     def n(self, base: float, minimum: int = 1) -> int:
         """A count scaled to the world's size."""
@@ -248,7 +248,17 @@ class World:
         return ids
 
     def assets(self) -> dict:
-        return concat(self._assets)
+        """Every asset, with relabels (e.g. ordinary accounts joining a tweetstorm) applied."""
+        table = concat(self._assets)
+        for key in ("label", "operation", "tactic"):
+            values = np.array(table[key].to_pylist(), dtype=object)
+            for aids, *new in self.overrides:
+                values[aids] = new[("label", "operation", "tactic").index(key)]
+            table[key] = pa.array(values.tolist(), pa.string())
+        return table
+
+    def relabel(self, aids: np.ndarray, label: str, operation: str, tactic: str) -> None:
+        self.overrides.append((np.asarray(aids), label, operation, tactic))
 
     def posts(self) -> dict:
         return concat(self._posts)
