@@ -26,6 +26,7 @@ DEFAULT_CONF = {
     "spark.driver.memory": "2g",
     "spark.sql.shuffle.partitions": "4",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 
@@ -46,7 +47,9 @@ def spark_session(conf: dict[str, str] | None = None) -> Any:
     for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
     except Exception as exc:  # py4j raises plain Exceptions when the JVM cannot start
         raise EngineUnavailable(f"cannot start Spark (is Java 17 installed?): {exc}") from exc
 
@@ -78,7 +81,7 @@ class SparkEngine(Engine):
             # The table name was checked against the schema above; the path is ours.
             self.workspace.con.execute(
                 f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)"  # noqa: S608
-            )
+            ).fetchall()
             self._tables[name] = self.backend.read_parquet(str(path), table_name=f"cib_{name}")
         return self._tables[name]
 
@@ -93,7 +96,7 @@ class SparkEngine(Engine):
         self.workspace.con.register(f"{name}_arrow", result)
         self.workspace.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow"  # noqa: S608
-        )
+        ).fetchall()
         self.workspace.con.unregister(f"{name}_arrow")
         return name
 

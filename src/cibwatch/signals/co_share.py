@@ -34,7 +34,10 @@ class CoShare(Signal):
 
     def edges(self, ctx: Context, params: CoShareParams) -> ir.Table:
         posts = ctx.table("posts")
-        shares = posts.filter(posts.shared_post_id.notnull())
+        # A post that "reshares" itself is a loop, not an action (CooRTweet drops these too).
+        shares = posts.filter(
+            posts.shared_post_id.notnull(), posts.shared_post_id != posts.native_id
+        )
         actions = shares.select(
             asset_id=shares.asset_id,
             # Post ids are unique per platform only.

@@ -38,7 +38,8 @@ size of the world, so adding unrelated data does not change an existing edge's w
 
 `min_participation` reproduces CooRTweet's filter of the same name (detect_groups): an asset
 takes part only with at least that many actions in the input, and an action pair is kept only
-when one of its two assets appears in at least that many action pairs.
+when one of its two actions belongs to an asset with at least that many actions that take part
+in some action pair. Two actions with the same `item` never pair (CooRTweet's loop removal).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ import ibis.expr.types as ir
 from cibwatch.signals.base import MAX_EXAMPLES, param
 
 POPULARITY = ("log", "inverse", "none")
+WEIGHT_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CoActionParams:
     min_participation: int = param(
         1,
         "CooRTweet's min_participation: assets need this many actions, and a co-action is kept "
-        "only if one of its assets has this many co-actions",
+        "only if one of its assets has this many actions that are part of co-actions",
         unit="actions",
         min=1,
     )
@@ -120,11 +122,13 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
         item=actions.item.cast("string"),
     )
     acts = acts.filter(acts.asset_id.notnull(), acts.key.notnull(), acts.at.notnull())
-    acts = acts.distinct()
     if params.min_participation > 1:
+        # Rows counted before de-duplication, as CooRTweet's prefilter does.
         counts = acts.group_by("asset_id").aggregate(n_actions=acts.count())
         keep = counts.filter(counts.n_actions >= params.min_participation).select("asset_id")
         acts = acts.semi_join(keep, "asset_id")
+    acts = acts.distinct()
+    raw_acts = acts
 
     popularity = acts.group_by("key").aggregate(n_k=acts.asset_id.nunique())
     acts = acts.join(popularity, "key").select(
@@ -143,8 +147,10 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     block = (acts.rn // k) if k > 0 else (acts.ts // max(window, 1))
     acts = acts.mutate(block=block.cast("int64"))
 
-    left = acts.select("key", "block", "n_k", l_asset="asset_id", l_at="at", l_ts="ts", l_rn="rn")
-    right_cols = {"r_asset": "asset_id", "r_at": "at", "r_ts": "ts", "r_rn": "rn"}
+    left = acts.select(
+        "key", "block", "n_k", l_asset="asset_id", l_at="at", l_ts="ts", l_rn="rn", l_item="item"
+    )
+    right_cols = {"r_asset": "asset_id", "r_at": "at", "r_ts": "ts", "r_rn": "rn", "r_item": "item"}
     right = ibis.union(
         acts.select("key", jb=acts.block, **right_cols),
         acts.select("key", jb=acts.block - 1, **right_cols),
@@ -155,6 +161,7 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
         pairs.l_rn < pairs.r_rn,
         pairs.r_ts - pairs.l_ts <= window,
         pairs.l_asset != pairs.r_asset,
+        pairs.l_item != pairs.r_item,
     ]
     if k > 0:
         cond.append(pairs.r_rn - pairs.l_rn <= k)
@@ -163,11 +170,13 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
         "n_k",
         "l_at",
         "r_at",
+        "l_item",
+        "r_item",
         a=ibis.least(pairs.l_asset, pairs.r_asset),
         b=ibis.greatest(pairs.l_asset, pairs.r_asset),
     )
     if params.min_participation > 1:
-        pairs = _participation_filter(pairs, params.min_participation)
+        pairs = _participation_filter(raw_acts, pairs, params.min_participation)
 
     return pairs.group_by(["a", "b", "key"]).aggregate(
         ev=pairs.count(),
@@ -177,15 +186,23 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     )
 
 
-def _participation_filter(pairs: ir.Table, min_participation: int) -> ir.Table:
-    """Keep action pairs where one of the two assets is in >= min_participation action pairs."""
-    sides = ibis.union(pairs.select(asset=pairs.a), pairs.select(asset=pairs.b), distinct=False)
-    counts = sides.group_by("asset").aggregate(n=sides.count())
-    active = counts.filter(counts.n >= min_participation).select("asset")
-    in_a = pairs.semi_join(active, pairs.a == active.asset)
-    in_b = pairs.semi_join(active, pairs.b == active.asset)
-    # An action pair is in both when both assets are active; mark and de-duplicate by identity.
-    return ibis.union(in_a, in_b.anti_join(active, in_b.a == active.asset), distinct=False)
+def _participation_filter(acts: ir.Table, pairs: ir.Table, min_participation: int) -> ir.Table:
+    """CooRTweet's second filter (filter_min_participation), matched item by item.
+
+    An asset passes when at least `min_participation` of its actions take part in some
+    co-action; a co-action is kept when either of its two actions belongs to a passing asset.
+    Items are matched by value, like CooRTweet's content ids.
+    """
+    paired = ibis.union(
+        pairs.select(item=pairs.l_item), pairs.select(item=pairs.r_item), distinct=True
+    )
+    involved = acts.filter(acts.item.isin(paired.item))
+    counts = involved.group_by("asset_id").aggregate(n=involved.count())
+    passing = counts.filter(counts.n >= min_participation).select("asset_id")
+    passing_items = acts.semi_join(passing, "asset_id").select("item").distinct()
+    return pairs.filter(
+        pairs.l_item.isin(passing_items.item) | pairs.r_item.isin(passing_items.item)
+    )
 
 
 def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
@@ -201,7 +218,8 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
     )
     example = ibis.struct({"key": ranked.key, "at": ranked.first})
     edges = ranked.group_by(["a", "b"]).aggregate(
-        weight=ranked.w.sum() * params.scale,
+        # Rounded so that engines summing in different orders give the same bits.
+        weight=(ranked.w.sum() * params.scale).round(WEIGHT_DIGITS),
         events=ranked.ev.sum().cast("int64"),
         keys=ranked.count().cast("int64"),
         first_at=ranked.first.min(),

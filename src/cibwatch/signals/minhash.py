@@ -1,229 +1,323 @@
-"""MinHash signatures and LSH band keys of many texts at once, vectorized with numpy and Arrow.
+"""MinHash signatures and LSH band keys of many texts at once, vectorized with numpy.
 
-Why our own implementation rather than `datasketch`: datasketch hashes every shingle of every
-document in a Python loop (`MinHash.update` per shingle, one object per document), which costs
-minutes on a million posts. Here one pass of numpy array arithmetic handles all documents:
+Why our own implementation rather than `datasketch`: datasketch hashes the shingles of each
+document in a Python loop (one `MinHash` object and one `update` call per shingle), which costs
+minutes on a million posts. Here every step is numpy array arithmetic over all the characters
+of a block of texts (blocks keep the temporaries in cache):
 
-1. `shingle_text` cleans each (already `cibwatch.text`-normalized) text so that copy-paste
-   variants collapse: URLs, @mentions, emoji, punctuation and spaces are dropped, hashtags lose
-   their '#' and move, sorted, to the end (hashtag order does not matter, the tags do).
-2. `signatures` decodes the UTF-8 buffer of the Arrow array to code points in numpy (so a
-   shingle is k *characters* in Persian as in Latin script), hashes every k-character window
-   with a polynomial hash plus a 64-bit finalizer, and builds a one-permutation MinHash
-   (Li, Owen & Zhang 2012) with rotation densification (Shrivastava & Li 2014): each shingle
-   hash goes to one of `num_perm` bins and each bin keeps its minimum, so the cost is one
-   hash per shingle instead of `num_perm` hashes per shingle, with the same LSH behaviour.
-3. `band_keys` folds each band of `rows` signature values into one 64-bit key; two documents
-   share a key in some band with probability 1 - (1 - J^rows)^bands for Jaccard similarity J.
-
-The same arithmetic runs on any engine's output because it only touches Arrow arrays.
+1. The UTF-8 buffer of the Arrow string array is decoded to code points in numpy, so that a
+   shingle is k *characters* in Persian as in Latin script.
+2. Cleaning, so that copy-paste variants collapse (texts are already normalized by
+   cibwatch.text: ي/ك folded, ZWNJ turned into a space, ...): tokens that are URLs or @mentions
+   are dropped; everything that is not a letter, combining mark or digit (emoji, punctuation,
+   '#', '_', spaces) is dropped. Spaces go too: Persian writes compounds joined, with a ZWNJ
+   or with a space interchangeably. Hashtags keep their letters but are shingled each on its
+   own, apart from the body, so their order does not change the shingle set.
+3. Every k-character window inside a segment (the body, or one hashtag; a segment shorter
+   than k is one shingle) gets a polynomial hash and a 64-bit finalizer.
+4. One-permutation MinHash (Li, Owen & Zhang 2012) with rotation densification (Shrivastava &
+   Li 2014): each shingle hash falls in one of `num_perm` bins and each bin keeps its minimum,
+   so the cost is one hash per shingle instead of `num_perm`, with the same collision
+   probability: Pr[sig_a[i] == sig_b[i]] = Jaccard(a, b).
+5. `band_keys` folds each band of `rows` signature values into one 64-bit key; two texts share
+   a key in at least one band with probability 1 - (1 - J^rows)^bands.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _POLY = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier for the rolling polynomial
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-# Tokens dropped before shingling: URLs and @mentions (mentions vary between copies by design).
-_URL_OR_MENTION = r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*|@[\p{L}\p{M}\p{N}_.]+"
-_HASHTAG = r"#[\p{L}\p{M}\p{N}_]+"
-# Everything that is not a letter, combining mark or digit: emoji, punctuation, '#', spaces.
-# Spaces go too: Persian writes compounds joined, with ZWNJ or with a space interchangeably.
-_NOT_WORD = r"[^\p{L}\p{M}\p{N}]+"
+_BLOCK_CHARS = 1 << 21  # characters per block: keeps the per-block temporaries in cache
 
 
 def mix64(z: np.ndarray) -> np.ndarray:
     """SplitMix64 finalizer: a fast, well-distributed 64-bit hash of 64-bit integers."""
     z = z ^ (z >> np.uint64(30))
-    z = z * np.uint64(0xBF58476D1CE4E5B9)
-    z = z ^ (z >> np.uint64(27))
-    z = z * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return z
 
 
-def shingle_text(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Reduce normalized texts to the characters that make a copy recognisable.
+# Right shift that turns a big-endian 4-byte word into the id of the character it starts with,
+# by lead byte: 1-byte (ASCII) 24, 2-byte 16, 3-byte 8, 4-byte 0.
+_SHIFT = np.array([24] * 0xC0 + [16] * 0x20 + [8] * 0x10 + [0] * 0x10, dtype=np.uint32)
 
-    >>> shingle_text(pa.array(["#b سلام، @ali دنیا! #a https://t.co/x 😀"])).to_pylist()
-    ['سلامدنیاab']
+
+@cache
+def _word_chars() -> np.ndarray:
+    """Lookup table by character id (see `_decode`): True for letters, marks and digits.
+
+    Covers the Basic Multilingual Plane; 4-byte characters (emoji and rarer scripts) count as
+    non-word characters.
+    """
+    table = np.zeros(1 << 24, dtype=bool)
+    for c in range(0x10000):
+        if 0xD800 <= c < 0xE000 or unicodedata.category(chr(c))[0] not in "LMN":
+            continue
+        table[int.from_bytes(chr(c).encode("utf-8"), "big")] = True
+    return table
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """MinHash signatures of the texts that were long enough to compare.
+
+    `index` gives, for each signature row, the position of its text in the input; `values`
+    holds `num_perm` 32-bit minima per row; `fingerprint` is a 64-bit hash of the cleaned
+    text's shingle multiset (equal cleaned texts have equal fingerprints).
+    """
+
+    index: np.ndarray  # int64
+    values: np.ndarray  # uint32, shape (len(index), num_perm)
+    fingerprint: np.ndarray  # uint64
+
+
+def signatures(
+    texts: pa.Array | pa.ChunkedArray,
+    *,
+    shingle: int = 5,
+    num_perm: int = 64,
+    min_chars: int = 15,
+    max_chars: int = 5000,
+    seed: int = 1,
+) -> Signatures:
+    """One-permutation MinHash signatures of normalized texts (cibwatch.text.normalize).
+
+    Texts with fewer than `min_chars` characters left after cleaning get no signature: a
+    handful of shared characters is no evidence of copying. Only the first `max_chars`
+    characters of a text are read, which bounds the cost of very long posts.
+
+    >>> s = signatures(pa.array(["سلام دنیا، این یک متن آزمایشی است #الف #ب 😀",
+    ...                          "@ali سلام دنیا! این یک متن آزمایشی است #ب #الف",
+    ...                          "کوتاه"]))
+    >>> s.index.tolist(), bool((s.values[0] == s.values[1]).all())
+    ([0, 1], True)
     """
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    texts = pc.cast(texts, pa.string())
-    texts = pc.fill_null(texts, "")
-    stripped = pc.replace_substring_regex(texts, _URL_OR_MENTION, " ")
-    body = pc.replace_substring_regex(stripped, _HASHTAG, " ")
-    body = pc.replace_substring_regex(body, _NOT_WORD, "")
-
-    # Hashtags: only rows that have one are split into tokens; tags are sorted within the row.
-    has_tag = pc.match_substring(stripped, "#")
-    rows = np.flatnonzero(has_tag.to_numpy(zero_copy_only=False))
-    if len(rows) == 0:
-        return body
-    tokens = pc.split_pattern_regex(stripped.take(pa.array(rows)), r"\s+")
-    flat = pc.list_flatten(tokens)
-    parent = pc.list_parent_indices(tokens)
-    is_tag = pc.match_substring_regex(flat, "^" + _HASHTAG)
-    tags = pc.replace_substring_regex(pc.filter(flat, is_tag), _NOT_WORD, "")
-    tag_parent = pc.filter(parent, is_tag)
-    order = pc.sort_indices(
-        pa.table({"p": tag_parent, "t": tags}), sort_keys=[("p", "ascending"), ("t", "ascending")]
-    )
-    tags = tags.take(order)
-    counts = np.bincount(tag_parent.to_numpy(), minlength=len(rows))
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), tags), "")
-    # Scatter the joined tags back to their rows (rows without tags get "").
-    index = np.full(len(texts), len(rows), dtype=np.int64)
-    index[rows] = np.arange(len(rows))
-    tail_arr = pa.concat_arrays([joined, pa.array([""], pa.string())]).take(pa.array(index))
-    return pc.binary_join_element_wise(body, tail_arr, "")
-
-
-def codepoints(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Decode a UTF-8 string array to (code points uint32, per-text char offsets int64)."""
     texts = pc.cast(texts, pa.string())
     if texts.null_count:
         texts = pc.fill_null(texts, "")
     n = len(texts)
     _, off_buf, data_buf = texts.buffers()
-    offs = np.frombuffer(off_buf, dtype=np.int32, count=n + 1, offset=texts.offset * 4)
-    start, stop = int(offs[0]), int(offs[-1])
-    if data_buf is None or stop == start:
-        return np.zeros(0, np.uint32), np.zeros(n + 1, np.int64)
-    b = np.frombuffer(data_buf, dtype=np.uint8)[start:stop]
-    lead = np.flatnonzero((b & 0xC0) != 0x80)
-    bp = np.concatenate([b, np.zeros(3, np.uint8)]).astype(np.uint32)
-    b0, b1, b2, b3 = bp[lead], bp[lead + 1] & 0x3F, bp[lead + 2] & 0x3F, bp[lead + 3] & 0x3F
-    cp = np.where(
-        b0 < 0x80,
-        b0,
-        np.where(
-            b0 < 0xE0,
-            ((b0 & 0x1F) << 6) | b1,
-            np.where(
-                b0 < 0xF0,
-                ((b0 & 0x0F) << 12) | (b1 << 6) | b2,
-                ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3,
-            ),
-        ),
-    ).astype(np.uint32)
-    char_off = np.searchsorted(lead, offs.astype(np.int64) - start).astype(np.int64)
-    return cp, char_off
+    offs = np.frombuffer(off_buf, dtype=np.int32, count=n + 1, offset=texts.offset * 4).astype(
+        np.int64
+    )
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+
+    idx_parts, sig_parts, fp_parts = [], [], []
+    lo = 0
+    while lo < n:
+        # A block of texts holding about _BLOCK_CHARS bytes (at least one text).
+        hi = int(np.searchsorted(offs, offs[lo] + _BLOCK_CHARS, side="right")) - 1
+        hi = min(max(hi, lo + 1), n)
+        keep, sig, fp = _block(
+            data, offs[lo : hi + 1], shingle, num_perm, min_chars, max_chars, seed
+        )
+        idx_parts.append(keep + lo)
+        sig_parts.append(sig)
+        fp_parts.append(fp)
+        lo = hi
+    if not idx_parts:
+        return Signatures(
+            np.zeros(0, np.int64), np.zeros((0, num_perm), np.uint32), np.zeros(0, np.uint64)
+        )
+    return Signatures(
+        index=np.concatenate(idx_parts),
+        values=np.concatenate(sig_parts),
+        fingerprint=np.concatenate(fp_parts),
+    )
 
 
-@dataclass(frozen=True)
-class Signatures:
-    """MinHash signatures of the texts that were long enough to shingle.
+def _decode(data: np.ndarray, offs: np.ndarray, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """UTF-8 bytes of a block of texts -> (character ids uint32, doc index int32 per character).
 
-    `index` maps each signature row to the position of its text in the input; `values` holds
-    `num_perm` 32-bit minima per row (full precision, for banding); `fingerprint` is a 64-bit
-    hash of the text's shingle multiset (equal for equal cleaned texts).
+    A character's id is its UTF-8 encoding read as a big-endian integer (one gather per
+    character instead of a full decode): equal characters have equal ids, ASCII keeps its
+    code, and `_word_chars` is indexed by the same ids.
     """
-
-    index: np.ndarray  # int64, rows of the input
-    values: np.ndarray  # uint32, shape (len(index), num_perm)
-    fingerprint: np.ndarray  # uint64
-
-
-def shingle_hashes(
-    cp: np.ndarray, char_off: np.ndarray, k: int, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hash every k-character window that lies inside one text: (doc index int32, hash uint64)."""
-    n = len(char_off) - 1
-    total = len(cp)
-    if total < k:
-        return np.zeros(0, np.int32), np.zeros(0, np.uint64)
+    start, stop = int(offs[0]), int(offs[-1])
+    b = np.zeros(stop - start + 4, dtype=np.uint8)
+    b[: stop - start] = data[start:stop]
+    lead = np.flatnonzero((b[: stop - start] & 0xC0) != 0x80)
+    # Big-endian 32-bit words starting at every byte (an unaligned, overlapping view).
+    words = np.ndarray((stop - start + 1,), dtype=">u4", buffer=b, strides=(1,))
+    g = words[lead].astype(np.uint32)
+    cid = g >> _SHIFT[g >> 24]
+    char_off = np.searchsorted(lead, offs - start)
     lens = np.diff(char_off)
-    doc = np.repeat(np.arange(n, dtype=np.int32), lens)
-    m = total - k + 1
-    h = np.full(m, np.uint64(seed) * _GOLDEN + np.uint64(k), dtype=np.uint64)
-    cp64 = cp.astype(np.uint64)
+    doc = np.repeat(np.arange(len(lens), dtype=np.int32), lens)
+    if lens.max(initial=0) > max_chars:
+        pos = np.arange(len(cid), dtype=np.int64) - char_off[:-1][doc]
+        keep = pos < max_chars
+        cid, doc = cid[keep], doc[keep]
+    return cid, doc
+
+
+def _clean(
+    cp: np.ndarray, doc: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Drop URLs, mentions and non-word characters of a block of texts.
+
+    Returns the body as (code points, doc) and the hashtags as (code points, token, doc): each
+    text's body is one segment, each hashtag a segment of its own.
+    """
+    m = len(cp)
+    space = cp <= 32
+    new_doc = np.ones(m, dtype=bool)
+    new_doc[1:] = doc[1:] != doc[:-1]
+    prev_space = np.ones(m, dtype=bool)
+    prev_space[1:] = space[:-1]
+    # A token starts at a non-space character after a space or at a text's start; spaces
+    # are counted with the token before them, which is harmless since they are dropped.
+    tok_start = ~space & (prev_space | new_doc)
+    tok = np.cumsum(tok_start | new_doc)
+    first = np.flatnonzero(tok_start)
+    n_tok = int(tok[-1]) + 1 if m else 1
+    lead = np.zeros(n_tok, dtype=np.uint32)
+    lead[tok[first]] = cp[first]
+    # URLs: a token containing "://" or starting with "www.".
+    url = np.zeros(n_tok, dtype=bool)
+    colon = np.flatnonzero((cp[:-2] == 0x3A) & (cp[1:-1] == 0x2F) & (cp[2:] == 0x2F))
+    url[tok[colon]] = True
+    www = first[first + 4 < m]
+    www = www[
+        (cp[www] == 0x77) & (cp[www + 1] == 0x77) & (cp[www + 2] == 0x77) & (cp[www + 3] == 0x2E)
+    ]
+    url[tok[www]] = True
+    drop_tok = url | (lead == 0x40)  # '@'
+    tag_tok = (lead == 0x23) & ~drop_tok  # '#'
+
+    word = _word_chars()[np.minimum(cp, np.uint32((1 << 24) - 1))]
+    tok_kind = tag_tok.astype(np.int8) - drop_tok.astype(np.int8)  # 1 tag, -1 drop, 0 body
+    kind = tok_kind[tok]
+    body = word & (kind == 0)
+    tags = word & (kind == 1)
+    return (cp[body], doc[body]), (cp[tags], tok[tags], doc[tags])
+
+
+def _shingles(cp: np.ndarray, seg: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash every k-window inside a segment (short segments: one shingle); (start pos, hash)."""
+    m = len(cp)
+    if m == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    seg_start = np.ones(m, dtype=bool)
+    seg_start[1:] = seg[1:] != seg[:-1]
+    starts = np.flatnonzero(seg_start)
+    ends = np.append(starts[1:], m)
+    seg_no = np.cumsum(seg_start) - 1
+    end = ends[seg_no]
+    pos = np.arange(m, dtype=np.int64)
+    valid = pos + k <= end
+    short = np.flatnonzero(seg_start & (end - pos < k))
+    cp64 = np.zeros(m + k, dtype=np.uint64)
+    cp64[:m] = cp
+    h = np.full(m, np.uint64(seed) * _GOLDEN, dtype=np.uint64)
     for j in range(k):
         h *= _POLY
         h += cp64[j : j + m]
-    valid = np.arange(m, dtype=np.int64) + k <= char_off[1:][doc[:m]]
-    return doc[:m][valid], mix64(h[valid])
+    if len(short):
+        # A segment shorter than k is one shingle: its characters, zero-padded to k.
+        hs = np.full(len(short), np.uint64(seed) * _GOLDEN, dtype=np.uint64)
+        for j in range(k):
+            hs *= _POLY
+            hs += np.where(short + j < end[short], cp64[short + j], np.uint64(0))
+        h[short] = hs
+        valid[short] = True
+    return pos[valid], mix64(h[valid])
 
 
-def signatures(
-    texts: pa.Array, *, shingle: int = 5, num_perm: int = 64, min_chars: int = 12, seed: int = 1
-) -> Signatures:
-    """One-permutation MinHash signatures of already-cleaned texts (see `shingle_text`).
-
-    Texts shorter than `min_chars` characters (after cleaning) get no signature: a few
-    characters in common are no evidence of copying.
-    """
-    cp, char_off = codepoints(texts)
-    lens = np.diff(char_off)
-    keep = np.flatnonzero(lens >= max(min_chars, shingle))
-    if len(keep) < len(lens):
-        # Re-pack only the kept texts so the shingle arrays hold nothing we throw away.
-        starts, kept_lens = char_off[:-1][keep], lens[keep]
-        new_off = np.concatenate([[0], np.cumsum(kept_lens)])
-        pos = np.repeat(starts - new_off[:-1], kept_lens) + np.arange(new_off[-1])
-        cp, char_off = cp[pos], new_off
-    n = len(keep)
-    doc, h = shingle_hashes(cp, char_off, shingle, seed)
-    fingerprint = np.zeros(n, np.uint64)
-    np.add.at(fingerprint, doc, h)  # uint64 addition wraps: an order-free multiset hash
-
+def _block(
+    data: np.ndarray,
+    offs: np.ndarray,
+    k: int,
+    num_perm: int,
+    min_chars: int,
+    max_chars: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(offs) - 1
+    cp, doc = _decode(data, offs, max_chars)
+    (body_cp, body_doc), (tag_cp, tag_tok, tag_doc) = _clean(cp, doc)
+    nchars = np.bincount(body_doc, minlength=n) + np.bincount(tag_doc, minlength=n)
+    keep = np.flatnonzero(nchars >= max(min_chars, 1))
+    row = np.full(n, -1, dtype=np.int64)
+    row[keep] = np.arange(len(keep))
+    body_at, body_h = _shingles(body_cp, body_doc, k, seed)
+    tag_at, tag_h = _shingles(tag_cp, tag_tok, k, seed)
+    r = np.concatenate([row[body_doc[body_at]], row[tag_doc[tag_at]]])
+    h = np.concatenate([body_h, tag_h])
+    sel = r >= 0
+    r, h = r[sel], h[sel]
+    fp = np.zeros(len(keep), np.uint64)
+    np.add.at(fp, r, h)  # uint64 addition wraps: an order-free hash of the shingle multiset
     # One-permutation hashing: the high 32 bits pick the bin, the low 32 bits compete in it.
     bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
     vals = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    sig = np.full(n * num_perm, _EMPTY, dtype=np.uint32)
-    np.minimum.at(sig, doc.astype(np.int64) * num_perm + bins.astype(np.int64), vals)
-    sig = sig.reshape(n, num_perm)
+    sig = np.full(len(keep) * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, r * num_perm + bins.astype(np.int64), vals)
+    sig = sig.reshape(len(keep), num_perm)
     _densify(sig)
-    return Signatures(index=keep.astype(np.int64), values=sig, fingerprint=fingerprint)
+    return keep.astype(np.int64), sig, fp
 
 
-def _densify(sig: np.ndarray, chunk: int = 65536) -> None:
+def _densify(sig: np.ndarray) -> None:
     """Fill empty bins in place from the next non-empty bin to the right (circularly).
 
     The donor's value is offset by the distance travelled, so two texts agree on a filled bin
-    only when they agree on its donor and on the distance (rotation densification).
+    only when they agree on its donor and on the distance (rotation densification). Work is
+    proportional to the empty bins: each pass moves one bin further right for those still
+    unfilled, and runs of t empty bins are rare (geometrically).
     """
     n, k = sig.shape
-    cols = np.arange(k, dtype=np.int32)
-    for lo in range(0, n, chunk):
-        block = sig[lo : lo + chunk]
-        empty = block == _EMPTY
-        if not empty.any():
-            continue
-        pos = np.where(empty, np.int32(4 * k), cols[None, :])
-        pos2 = np.concatenate([pos, pos + k], axis=1)
-        nxt = np.minimum.accumulate(pos2[:, ::-1], axis=1)[:, ::-1][:, :k]
-        dist = (nxt - cols[None, :]).astype(np.uint32)
-        donor = np.take_along_axis(block, nxt % k, axis=1)
-        filled = donor + dist * np.uint32(0x9E3779B1)
-        block[empty] = filled[empty]
+    flat = sig.reshape(-1)
+    empty = flat == _EMPTY
+    todo = np.flatnonzero(empty)
+    if len(todo) == 0:
+        return
+    base = todo - todo % k
+    col = todo % k
+    orig = flat.copy()
+    step = 1
+    while len(todo) and step < k:
+        donor = base + (col + step) % k
+        ok = ~empty[donor]
+        flat[todo[ok]] = orig[donor[ok]] + np.uint32((step * 0x9E3779B1) & 0xFFFFFFFF)
+        keep = ~ok
+        todo, base, col = todo[keep], base[keep], col[keep]
+        step += 1
 
 
 def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
-    """Fold each band of rows = num_perm // bands values into one int64 key, shape (n, bands).
+    """Fold each band of rows = num_perm // bands values into one int64 key: shape (n, bands).
 
-    The band number is folded in, so equal keys mean the same band agreed.
+    The band number is folded in, so equal keys mean that the same band agreed.
     """
     n, k = sig.shape
     rows = k // bands
-    acc = np.broadcast_to(
-        mix64(np.arange(1, bands + 1, dtype=np.uint64) * _GOLDEN), (n, bands)
-    ).copy()
-    view = sig[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
+    acc = np.empty((n, bands), dtype=np.uint64)
+    acc[:] = mix64(np.arange(1, bands + 1, dtype=np.uint64) * _GOLDEN)
+    view = sig[:, : bands * rows].reshape(n, bands, rows)
     for j in range(rows):
-        acc = mix64(acc * _POLY + view[:, :, j])
+        acc *= _POLY
+        acc += view[:, :, j]
+        acc = mix64(acc)
     return acc.view(np.int64)
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
-    """Share of agreeing signature positions: an unbiased estimate of the Jaccard similarity."""
+    """Share of agreeing signature positions: an unbiased estimate of Jaccard similarity."""
     return (sig_a == sig_b).mean(axis=1)

@@ -126,7 +126,7 @@ def run_signals(
             edges, assets = ws.con.execute(
                 f"SELECT count(*), (SELECT count(*) FROM (SELECT asset_a FROM {tmp} "  # noqa: S608
                 f"UNION SELECT asset_b FROM {tmp})) FROM {tmp}"
-            ).fetchone()
+            ).fetchall()[0]
             staged.append((name, tmp))
             report.runs.append(SignalRun(name, int(edges), int(assets), time.perf_counter() - t0))
         _replace_edges(ws, staged)
