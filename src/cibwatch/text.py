@@ -1,53 +1,141 @@
 """Text normalization for comparing posts, with Persian and Arabic as the common case.
 
 The normalized form is stored beside the original (`text_norm`), never instead of it. Steps:
-Unicode NFKC (folds Arabic presentation forms and full-width Latin); Arabic yeh / alef maksura
-and kaf to Persian ی and ک; Arabic diacritics (harakat, superscript alef, Quranic marks) and
-tatweel removed; ZWNJ, ZWJ and every other space or invisible format character (RTL overrides,
-marks, BOM) turned into one space; Persian and Arabic-Indic digits folded to ASCII; lower-case.
+Unicode NFKC (folds Arabic presentation forms, ligatures and full-width Latin); Arabic yeh,
+alef maksura and kaf to Persian ی and ک, heh-with-yeh to heh; Persian and Arabic-Indic digits
+to ASCII; Arabic diacritics (harakat, superscript alef, Quranic marks) and tatweel removed;
+ZWNJ, ZWJ and every other space or invisible format character (bidi overrides, marks, BOM)
+turned into one space; lower-case; trimmed.
 
-It runs vectorized on Arrow arrays (pyarrow.compute, no Python loop over rows), and the scalar
-`normalize` uses the very same code path so the two can never disagree.
+It is one SQL expression (`normalize_sql`) run by DuckDB, vectorized and multi-threaded, with
+NFKC from pyarrow (utf8proc) registered as the Arrow function `cw_nfkc` because DuckDB has only
+NFC. `normalize` and `normalize_arrow` run that same expression, so they can never disagree.
 """
 
 from __future__ import annotations
 
+import threading
+
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Literal substitutions applied after NFKC, in order.
-_SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
-    ("\u064a", "\u06cc"),  # ARABIC LETTER YEH -> FARSI YEH
-    ("\u0649", "\u06cc"),  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
-    ("\u0643", "\u06a9"),  # ARABIC LETTER KAF -> KEHEH
-    ("\u06c0", "\u0647"),  # HEH WITH YEH ABOVE -> HEH (ezafe written two ways)
-    *((chr(0x06F0 + d), str(d)) for d in range(10)),  # EXTENDED ARABIC-INDIC (Persian) digits
-    *((chr(0x0660 + d), str(d)) for d in range(10)),  # ARABIC-INDIC digits
+# translate(): each character of _FROM becomes the character at the same place in _TO.
+_FROM = (
+    "\u064a\u0649\u0643\u06c0"
+    + "".join(chr(0x06F0 + d) for d in range(10))
+    + "".join(chr(0x0660 + d) for d in range(10))
 )
+_TO = "\u06cc\u06cc\u06a9\u0647" + "0123456789" * 2
 
 # Harakat, superscript alef, Quranic annotation marks, tatweel: removed.
-_STRIP = "[\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
-# Spaces, ZWNJ/ZWJ, bidi controls and other invisible format characters: one space.
-_SPACE = "[\\s\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+"
+STRIP_RE = "[\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
+# Spaces (RE2's \s is ASCII-only, so Unicode spaces are listed), ZWNJ/ZWJ, bidi controls and
+# other invisible format characters: one space.
+SPACE_RE = (
+    "[\\s\u0085\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+"
+)
 
 
-def normalize_arrow(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+# Strings made only of these characters are their own NFKC form: ASCII and the Arabic block
+# except the combining hamza/madda marks (which compose with the letter before them) and the
+# high-hamza letters (which decompose). Anything else (presentation forms, full-width Latin,
+# ligatures, emoji...) goes through NFKC.
+NEEDS_NFKC_RE = (
+    "[^\\x00-\\x7F\\x{0600}-\\x{0652}\\x{0656}-\\x{0674}\\x{0679}-\\x{06FF}\\x{200C}\\x{200D}]"
+)
+# A string needs the space step when it holds any space other than a single ASCII space.
+SPACE_CHECK_RE = "  |^ | $|[\\t\\n\\r\\f\\v" + SPACE_RE[3:-2] + "]"
+
+
+def _nfkc(values: pa.Array) -> pa.Array:
+    return pc.utf8_normalize(values, form="NFKC")
+
+
+def register_text_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Register `cw_nfkc(text)` on a connection (idempotent)."""
+    registered = con.execute(
+        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'cw_nfkc'"
+    ).fetchall()[0][0]
+    if not registered:
+        con.create_function(
+            "cw_nfkc",
+            _nfkc,
+            [duckdb.sqltype("VARCHAR")],
+            duckdb.sqltype("VARCHAR"),
+            type="arrow",
+            null_handling="special",
+            side_effects=False,
+        )
+
+
+def normalize_sql(expr: str) -> str:
+    """A SQL expression normalizing `expr` (a column written by cibwatch, never data).
+
+    Needs `register_text_functions` on the connection. For many rows prefer
+    `normalize_select`, which skips the costly steps on strings they would not change. The
+    constants are plain characters with no quote in them, so splicing them is safe.
+    """
+    x = f"translate(cw_nfkc({expr}), '{_FROM}', '{_TO}')"
+    x = f"regexp_replace({x}, '{STRIP_RE}', '', 'g')"
+    x = f"regexp_replace(replace({x}, '\u200c', ' '), '{SPACE_RE}', ' ', 'g')"
+    return f"trim(lower({x}))"
+
+
+def normalize_select(relation: str, key: str, column: str) -> str:
+    """SQL selecting (`key`, `norm`) for every row of `relation`, `norm` = normalized `column`.
+
+    Each costly step runs only on strings a cheap regex says it would change: most posts need
+    one or two of them. Same result as `normalize_sql`.
+    """
+
+    def step(check: str, then: str) -> str:
+        return f"CASE WHEN regexp_matches(x, '{check}') THEN {then} ELSE x END AS x"
+
+    zwnj = "replace(x, '\u200c', ' ')"
+    return f"""
+    SELECT {key}, trim(lower(x)) AS norm FROM (
+     SELECT {key}, {step(SPACE_CHECK_RE, f"regexp_replace(x, '{SPACE_RE}', ' ', 'g')")} FROM (
+      SELECT {key}, CASE WHEN contains(x, '\u200c') THEN {zwnj} ELSE x END AS x FROM (
+       SELECT {key}, {step(STRIP_RE, f"regexp_replace(x, '{STRIP_RE}', '', 'g')")} FROM (
+        SELECT {key}, {step(f"[{_FROM}]", f"translate(x, '{_FROM}', '{_TO}')")} FROM (
+         SELECT {key}, {step(NEEDS_NFKC_RE, "cw_nfkc(x)")} FROM (
+          SELECT {key}, {column} AS x FROM {relation}
+    ))))))"""
+
+
+_lock = threading.Lock()
+_con: duckdb.DuckDBPyConnection | None = None
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    global _con
+    if _con is None:
+        _con = duckdb.connect()
+        register_text_functions(_con)
+    return _con
+
+
+def normalize_arrow(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Normalize a string array; nulls stay null."""
-    if pa.types.is_large_string(values.type) or pa.types.is_string_view(values.type):
-        values = pc.cast(values, pa.string())
-    out = pc.utf8_normalize(values, form="NFKC")
-    for old, new in _SUBSTITUTIONS:
-        out = pc.replace_substring(out, old, new)
-    out = pc.replace_substring_regex(out, _STRIP, "")
-    out = pc.replace_substring_regex(out, _SPACE, " ")
-    out = pc.utf8_lower(out)
-    return pc.utf8_trim_whitespace(out)
+    values = pc.cast(values, pa.string())
+    table = pa.table({"i": pa.array(range(len(values)), pa.int64()), "t": values})
+    with _lock:
+        con = _connection()
+        con.register("_cw_text_in", table)
+        try:
+            out = con.sql(
+                f"SELECT norm FROM ({normalize_select('_cw_text_in', 'i', 't')}) ORDER BY i"
+            ).to_arrow_table()
+        finally:
+            con.unregister("_cw_text_in")
+    return out.column("norm").combine_chunks()
 
 
 def normalize(text: str | None) -> str | None:
-    """Normalize one string the same way as `normalize_arrow`.
+    """Normalize one string the same way the ingest does.
 
-    >>> normalize("  مي\u200cروم  ٣ كتاب ")
+    >>> normalize("  مي\\u200cروم  ٣ كتاب ")
     'می روم 3 کتاب'
     """
     if text is None:

@@ -41,7 +41,9 @@ def clean_column(name: str) -> str:
 def read_csv_lines(
     con: duckdb.DuckDBPyConnection, path: Path, table: str, required: tuple[str, ...]
 ) -> int:
-    """Load `path` into temp table `table` (all VARCHAR, trimmed header names, plus `line`).
+    """Load `path` into temp view `table` (all VARCHAR, trimmed header names, plus `line`).
+
+    Drop it with `drop_csv_lines` when done.
 
     Rejected records go to stg_quarantine. Raises FormatError naming the missing columns when
     `required` columns are absent. Returns the number of records read (loaded + rejected).
@@ -89,24 +91,37 @@ def read_csv_lines(
         f'r."{c.replace(chr(34), chr(34) * 2)}" AS "{clean_column(c).replace(chr(34), chr(34) * 2)}"'
         for c in raw_cols[:-1]
     )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH good AS (
+    # `table` is a view over the one materialized copy; the line of each readable record is
+    # its ordinal plus the header plus the rejected records before it.
+    if rejects == 0:
+        con.execute(
+            f'CREATE OR REPLACE TEMP VIEW {table} AS SELECT r."{ord_col}" + 1 AS line, {select} '
+            "FROM _cw_raw r"
+        )
+    else:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _cw_lines AS
             SELECT l.range AS line, row_number() OVER (ORDER BY l.range) AS ord
             FROM range(2, ? + 2) l
             WHERE l.range NOT IN (SELECT line FROM _cw_rejects)
+            """,
+            [total],
         )
-        SELECT g.line, {select}
-        FROM _cw_raw r JOIN good g ON r."{ord_col}" = g.ord
-        """,
-        [total],
-    )
-    con.execute("DROP TABLE _cw_raw")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT g.line, {select} "
+            f'FROM _cw_raw r JOIN _cw_lines g ON r."{ord_col}" = g.ord'
+        )
     con.execute("DROP TABLE IF EXISTS _cw_rejects")
     con.execute("DROP TABLE IF EXISTS _cw_rejects_scan")
-    del rejects
     return total
+
+
+def drop_csv_lines(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop what read_csv_lines made for `table`."""
+    con.execute(f"DROP VIEW IF EXISTS {table}")
+    con.execute("DROP TABLE IF EXISTS _cw_lines")
+    con.execute("DROP TABLE IF EXISTS _cw_raw")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,5 +1,8 @@
 """Move staged rows into the normalized store, in one transaction per file.
 
+New ids continue from the table's maximum (one writer at a time holds the transaction);
+DuckDB sequences are avoided here because nextval() serializes a bulk insert.
+
 Natural keys make re-ingest a no-op: assets by (platform, kind, native_id), posts by
 (platform, native_id), articles by their input id, quarantine rows by (file hash, line,
 reason). Assets seen again only fill fields that were still empty. Everything here is set-based
@@ -11,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
-from cibwatch.text import normalize_arrow
+from cibwatch.text import normalize_select, normalize_sql, register_text_functions
 from cibwatch.urls import create_url_table
 
 # A URL in free text: scheme or www., up to whitespace or a quote/bracket; trailing
@@ -50,24 +52,9 @@ class LoadCounts:
 
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """Register `cw_normalize(text)` (cibwatch.text, vectorized over Arrow) on a connection."""
-
-    def _normalize(values: pa.Array) -> pa.Array:
-        return normalize_arrow(values)
-
-    registered = con.execute(
-        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'cw_normalize'"
-    ).fetchall()[0][0]
-    if not registered:
-        con.create_function(
-            "cw_normalize",
-            _normalize,
-            [duckdb.sqltype("VARCHAR")],
-            duckdb.sqltype("VARCHAR"),
-            type="arrow",
-            null_handling="special",
-            side_effects=False,
-        )
+    """Define `cw_normalize(text)` (cibwatch.text.normalize_sql) on a connection."""
+    register_text_functions(con)
+    con.execute(f"CREATE OR REPLACE TEMP MACRO cw_normalize(x) AS {normalize_sql('x')}")
 
 
 def commit_staged(
@@ -117,13 +104,14 @@ def _load_assets(con: duckdb.DuckDBPyConnection, source_id: int) -> int:
     con.execute(
         f"""
         INSERT INTO assets (asset_id, platform, kind, native_id, {cols}, source_id)
-        SELECT nextval('asset_seq'), s.platform, s.kind, s.native_id, {scols}, ?
+        SELECT (SELECT coalesce(max(asset_id), 0) FROM assets)
+                   + row_number() OVER (ORDER BY s.platform, s.kind, s.native_id),
+               s.platform, s.kind, s.native_id, {scols}, ?
         FROM _cw_assets s
         WHERE NOT EXISTS (
             SELECT 1 FROM assets a
             WHERE a.platform = s.platform AND a.kind = s.kind AND a.native_id = s.native_id
         )
-        ORDER BY s.platform, s.kind, s.native_id
         """,
         [source_id],
     )
@@ -135,31 +123,39 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     staged = _count(con, "stg_posts")
     if staged == 0:
         return 0, 0
+    # Ids and de-duplication are decided on narrow (line, key) rows; the wide rows are
+    # joined once at the end.
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE _cw_posts AS
-        SELECT nextval('post_seq') AS post_id, p.*, a.asset_id, v.asset_id AS venue_id
+        CREATE OR REPLACE TEMP TABLE _cw_keep AS
+        SELECT k.line, (SELECT coalesce(max(post_id), 0) FROM posts)
+                       + row_number() OVER (ORDER BY k.line) AS post_id
         FROM (
-            SELECT * FROM stg_posts s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM posts x WHERE x.platform = s.platform AND x.native_id = s.native_id
-            )
-            QUALIFY row_number() OVER (PARTITION BY platform, native_id ORDER BY line) = 1
-        ) p
+            SELECT min(line) AS line, platform, native_id FROM stg_posts
+            GROUP BY platform, native_id
+        ) k
+        ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW _cw_posts AS
+        SELECT k.post_id, p.*, a.asset_id, v.asset_id AS venue_id
+        FROM stg_posts p
+        JOIN _cw_keep k ON p.line = k.line
         JOIN assets a
           ON a.platform = p.asset_platform AND a.kind = p.asset_kind
          AND a.native_id = p.asset_native_id
         LEFT JOIN assets v
           ON v.platform = p.venue_platform AND v.kind = p.venue_kind
          AND v.native_id = p.venue_native_id
-        ORDER BY p.line
     """)
     con.execute(
-        """
+        f"""
         INSERT INTO posts
-        SELECT post_id, platform, native_id, asset_id, created_at, text, cw_normalize(text),
+        SELECT p.post_id, platform, native_id, asset_id, created_at, text, n.norm,
                lang, reply_to, reply_to_user, shared_post_id, shared_user, quoted_post_id,
                venue_id, client, likes, shares, comments, ?
-        FROM _cw_posts ORDER BY post_id
+        FROM _cw_posts p
+        LEFT JOIN ({normalize_select("_cw_posts", "post_id", "text")}) n USING (post_id)
+        ORDER BY p.post_id
         """,
         [source_id],
     )
@@ -192,15 +188,18 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         {"re": HASHTAG_RE},
     )
     # ZWNJ and spaces are dropped inside a hashtag: #می‌روم and #میروم are one tag.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_tag_map AS
+        SELECT raw, replace(norm, ' ', '') AS tag
+        FROM ({normalize_select("(SELECT DISTINCT raw, ltrim(raw, '#') AS t FROM _cw_tags)", "raw", "t")})
+    """)
     con.execute("""
         INSERT INTO post_hashtags
         SELECT t.post_id, t.position, n.tag
-        FROM _cw_tags t JOIN (
-            SELECT raw, replace(cw_normalize(ltrim(raw, '#')), ' ', '') AS tag
-            FROM (SELECT DISTINCT raw FROM _cw_tags)
-        ) n ON t.raw = n.raw
+        FROM _cw_tags t JOIN _cw_tag_map n ON t.raw = n.raw
         WHERE n.tag <> ''
     """)
+    con.execute("DROP TABLE _cw_tag_map")
     con.execute(
         """
         INSERT INTO post_mentions
@@ -215,7 +214,8 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         {"re": MENTION_RE},
     )
     inserted = _count(con, "_cw_posts")
-    for t in ("_cw_posts", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
+    con.execute("DROP VIEW _cw_posts")
+    for t in ("_cw_keep", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
         con.execute(f"DROP TABLE {t}")
     return inserted, staged - inserted
 
@@ -226,13 +226,13 @@ def _load_articles(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int,
         return 0, 0
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _cw_articles AS
-        SELECT nextval('article_seq') AS article_id, s.*
+        SELECT (SELECT coalesce(max(article_id), 0) FROM articles)
+                   + row_number() OVER (ORDER BY s.line) AS article_id, s.*
         FROM (
             SELECT * FROM stg_articles s
             WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.native_id = s.native_id)
             QUALIFY row_number() OVER (PARTITION BY native_id ORDER BY line) = 1
         ) s
-        ORDER BY line
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _cw_article_urls AS
@@ -242,12 +242,13 @@ def _load_articles(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int,
     """)
     create_url_table(con, "_cw_article_urls", "_cw_url_map")
     con.execute(
-        """
+        f"""
         INSERT INTO articles
         SELECT a.article_id, a.native_id, a.outlet,
                coalesce(lower(a.domain), m.domain), a.url, m.url_norm, a.author,
-               a.published_at, a.title, a.text, cw_normalize(a.text), a.lang, ?
+               a.published_at, a.title, a.text, n.norm, a.lang, ?
         FROM _cw_articles a LEFT JOIN _cw_url_map m ON a.url = m.url
+        LEFT JOIN ({normalize_select("_cw_articles", "article_id", "text")}) n USING (article_id)
         ORDER BY a.article_id
         """,
         [source_id],

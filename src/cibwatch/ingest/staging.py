@@ -73,17 +73,15 @@ def parse_time_sql(col: str) -> str:
 
 def list_field_sql(col: str) -> str:
     """SQL: a list field written "['a', 'b']", '[a, b]', 'a,b' or empty -> VARCHAR[] (never NULL)."""
-    inner = f"trim(regexp_replace(trim(coalesce({col}, '')), '^\\[|\\]$', '', 'g'))"
-    # Quoted items are split on quote-comma-quote only, so URLs containing commas survive.
-    parts = (
-        f"(CASE WHEN regexp_matches({inner}, '^[''\"]') "
-        f"THEN regexp_split_to_array({inner}, '[''\"]\\s*,\\s*[''\"]') "
-        f"ELSE string_split({inner}, ',') END)"
-    )
-    return (
-        f"list_filter(list_transform({parts}, "
-        "lambda s: trim(trim(s), '''\" ')), lambda s: s <> '' AND lower(s) <> 'none')"
-    )
+    # Quoted items are taken whole, so URLs containing commas survive.
+    return f"""(CASE
+        WHEN {col} IS NULL OR trim({col}) IN ('', '[]') THEN []::VARCHAR[]
+        WHEN regexp_matches({col}, '^\\s*\\[\\s*[''"]')
+            THEN list_filter(list_transform(regexp_extract_all({col}, '''[^'']*''|"[^"]*"'),
+                             lambda s: s[2:-2]), lambda s: s <> '')
+        ELSE list_filter(list_transform(string_split(trim({col}, '[] '), ','),
+                         lambda s: trim(s)), lambda s: s <> '' AND lower(s) <> 'none')
+    END)"""
 
 
 def int_sql(col: str) -> str:

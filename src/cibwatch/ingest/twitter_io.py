@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import read_csv_lines
+from cibwatch.ingest.csvread import drop_csv_lines, read_csv_lines
 from cibwatch.ingest.staging import int_sql, list_field_sql, nullif_blank_sql, parse_time_sql
 
 TWEET_COLUMNS = (
@@ -117,7 +117,7 @@ class TwitterIO(Adapter):
             f"INSERT INTO stg_assets BY NAME SELECT {_asset_select(present)} FROM _cw_tw "
             "WHERE nullif(trim(userid), '') IS NOT NULL"
         )
-        con.execute("DROP TABLE _cw_tw")
+        drop_csv_lines(con, "_cw_tw")
 
     def _stage_tweets(self, ctx: StageContext) -> None:
         con = ctx.con
@@ -126,7 +126,7 @@ class TwitterIO(Adapter):
         b = lambda n: _blank(n, present)  # noqa: E731
         lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
         time = parse_time_sql('"tweet_time"')
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _cw_tw2 AS SELECT *, {time} AS _t FROM _cw_tw")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _cw_tw2 AS SELECT *, {time} AS _t FROM _cw_tw")
         self._quarantine_missing_ids(ctx, "tweetid", "userid", table="_cw_tw2")
         con.execute("""
             INSERT INTO stg_quarantine
@@ -136,11 +136,21 @@ class TwitterIO(Adapter):
             WHERE t._t IS NULL AND nullif(trim(tweetid), '') IS NOT NULL
               AND nullif(trim(userid), '') IS NOT NULL
         """)
+        # One row per account first (the latest non-empty value of each field), so the
+        # conversions run on accounts, not on every tweet.
+        latest = ", ".join(
+            f'arg_max("{c}", line) FILTER (WHERE nullif(trim("{c}"), \'\') IS NOT NULL) AS "{c}"'
+            for c in USER_COLUMNS
+            if c in present and c != "userid"
+        )
         con.execute(f"""
             INSERT INTO stg_assets BY NAME
-            SELECT {_asset_select(present)} FROM _cw_tw2
-            WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
-              AND nullif(trim(tweetid), '') IS NOT NULL
+            SELECT {_asset_select(present)} FROM (
+                SELECT max(line) AS line, userid, {latest} FROM _cw_tw2
+                WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
+                  AND nullif(trim(tweetid), '') IS NOT NULL
+                GROUP BY userid
+            )
         """)
         retweet = (
             "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
@@ -168,7 +178,8 @@ class TwitterIO(Adapter):
             WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
               AND nullif(trim(tweetid), '') IS NOT NULL
         """)
-        con.execute("DROP TABLE _cw_tw; DROP TABLE _cw_tw2")
+        con.execute("DROP VIEW _cw_tw2")
+        drop_csv_lines(con, "_cw_tw")
 
     @staticmethod
     def _quarantine_missing_ids(ctx: StageContext, *ids: str, table: str = "_cw_tw") -> None:

@@ -1,0 +1,69 @@
+"""The workspace: creation, schema version and migration of older workspaces."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from cibwatch.errors import WorkspaceError
+from cibwatch.store import SCHEMA_VERSION, Workspace
+
+
+def test_creates_folder_and_schema(tmp_path):
+    ws = Workspace(tmp_path / "new" / "ws")
+    assert ws.db_path.exists()
+    assert ws.schema_version() == SCHEMA_VERSION
+    tables = {
+        r[0] for r in ws.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    assert {
+        "assets",
+        "posts",
+        "post_urls",
+        "post_hashtags",
+        "post_mentions",
+        "articles",
+        "article_links",
+        "quarantine",
+        "edges",
+        "networks",
+        "network_members",
+        "decisions",
+    } <= tables
+    ws.close()
+
+
+def test_reopen_is_idempotent(tmp_path):
+    Workspace(tmp_path / "w").close()
+    with Workspace(tmp_path / "w") as ws:
+        assert ws.con.execute("SELECT count(*) FROM schema_meta").fetchall()[0][0] == SCHEMA_VERSION
+
+
+def test_older_workspace_is_migrated(tmp_path):
+    # a workspace from before any schema: an empty database file
+    (tmp_path / "w").mkdir()
+    duckdb.connect(str(tmp_path / "w" / "cibwatch.duckdb")).close()
+    with Workspace(tmp_path / "w") as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+
+
+def test_newer_workspace_is_refused(tmp_path):
+    with Workspace(tmp_path / "w") as ws:
+        ws.con.execute("INSERT INTO schema_meta VALUES (?)", [SCHEMA_VERSION + 1])
+    with pytest.raises(WorkspaceError, match="newer cibwatch"):
+        Workspace(tmp_path / "w")
+
+
+def test_missing_workspace_without_create(tmp_path):
+    with pytest.raises(WorkspaceError, match="no workspace"):
+        Workspace(tmp_path / "absent", create=False)
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    with Workspace(tmp_path / "w") as ws:
+        with pytest.raises(RuntimeError), ws.transaction():
+            ws.con.execute(
+                "INSERT INTO assets (asset_id, platform, kind, native_id) VALUES (1, 'twitter', 'account', 'x')"
+            )
+            raise RuntimeError("boom")
+        assert ws.con.execute("SELECT count(*) FROM assets").fetchall()[0][0] == 0
