@@ -17,8 +17,8 @@ import duckdb
 
 from cibwatch.errors import FormatError, MappingError
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_lines
-from cibwatch.ingest.jsonlines import json_keys, read_json_lines
+from cibwatch.ingest.csvread import csv_columns, read_csv_lines
+from cibwatch.ingest.jsonlines import drop_csv_table, json_keys, read_json_lines
 from cibwatch.ingest.mapping import (
     INT_FIELDS,
     LIST_FIELDS,
@@ -149,7 +149,7 @@ class Generic(Adapter):
             "UNION ALL SELECT 'table' FROM duckdb_tables() WHERE table_name = '_cw_gen'"
         ).fetchall()
         if kind and kind[0][0] == "view":
-            drop_csv_lines(con, "_cw_gen")
+            drop_csv_table(con, "_cw_gen")
         else:
             con.execute("DROP TABLE IF EXISTS _cw_gen")
 
