@@ -16,7 +16,7 @@ import duckdb
 from cibwatch.errors import WorkspaceError
 
 DB_NAME = "cibwatch.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 PLATFORMS = ("twitter", "facebook", "instagram", "telegram", "web")
 KINDS = ("account", "page", "group", "channel")
@@ -176,6 +176,12 @@ CREATE TABLE IF NOT EXISTS decisions (
 # made by an older cibwatch is migrated on open instead of failing.
 MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
     lambda con: con.execute(SCHEMA_V1),
+    # 2: per-network characterization (cibwatch.characterize), one JSON document per network,
+    # written by `cibwatch report` and read by every output format and the review app.
+    lambda con: con.execute(
+        "CREATE TABLE IF NOT EXISTS characterizations "
+        "(network_id VARCHAR, computed_at TIMESTAMP, data VARCHAR)"
+    ),
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
