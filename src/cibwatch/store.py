@@ -16,7 +16,7 @@ import duckdb
 from cibwatch.errors import WorkspaceError
 
 DB_NAME = "cibwatch.duckdb"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 PLATFORMS = ("twitter", "facebook", "instagram", "telegram", "web")
 KINDS = ("account", "page", "group", "channel")
@@ -181,6 +181,14 @@ MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
     lambda con: con.execute(
         "CREATE TABLE IF NOT EXISTS characterizations "
         "(network_id VARCHAR, computed_at TIMESTAMP, data VARCHAR)"
+    ),
+    # 3: decisions become an append-only audit log (cibwatch.review.decisions): ids from a
+    # sequence, a JSON payload (member snapshot, split/merge lists, how it was made) and a hash
+    # chaining each row to the previous one so an edit in place is detectable.
+    lambda con: con.execute(
+        "CREATE SEQUENCE IF NOT EXISTS decision_seq START 1; "
+        "ALTER TABLE decisions ADD COLUMN payload VARCHAR; "
+        "ALTER TABLE decisions ADD COLUMN row_hash VARCHAR;"
     ),
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
