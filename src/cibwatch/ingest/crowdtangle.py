@@ -27,8 +27,7 @@ from typing import ClassVar
 
 from cibwatch.errors import FormatError
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import csv_columns, read_csv_lines
-from cibwatch.ingest.jsonlines import drop_csv_table
+from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_lines
 from cibwatch.ingest.load import URL_RE
 from cibwatch.ingest.staging import int_sql, nullif_blank_sql, parse_time_sql
 
@@ -232,4 +231,4 @@ class CrowdTangle(Adapter):
             {"platform": platform, "kind": kind, "url_re": URL_RE},
         )
         con.execute("DROP TABLE _cw_ct2")
-        drop_csv_table(con, "_cw_ct")
+        drop_csv_lines(con, "_cw_ct")

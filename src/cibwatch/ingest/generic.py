@@ -17,8 +17,8 @@ import duckdb
 
 from cibwatch.errors import FormatError, MappingError
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import csv_columns, read_csv_lines
-from cibwatch.ingest.jsonlines import drop_csv_table, json_keys, read_json_lines
+from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_lines
+from cibwatch.ingest.jsonlines import json_keys, read_json_lines
 from cibwatch.ingest.mapping import (
     INT_FIELDS,
     LIST_FIELDS,
@@ -149,7 +149,7 @@ class Generic(Adapter):
             "UNION ALL SELECT 'table' FROM duckdb_tables() WHERE table_name = '_cw_gen'"
         ).fetchall()
         if kind and kind[0][0] == "view":
-            drop_csv_table(con, "_cw_gen")
+            drop_csv_lines(con, "_cw_gen")
         else:
             con.execute("DROP TABLE IF EXISTS _cw_gen")
 
@@ -206,7 +206,7 @@ class Generic(Adapter):
     @staticmethod
     def _raw_sql(con: duckdb.DuckDBPyConnection) -> str:
         cols = [d[0] for d in con.execute("SELECT * FROM _cw_gen LIMIT 0").description]
-        return "raw" if "raw" in cols else "CAST(to_json(t) AS VARCHAR)"
+        return "t.raw" if "raw" in cols else "CAST(to_json(t) AS VARCHAR)"
 
     def _stage_posts(self, ctx: StageContext, mapping: Mapping) -> None:
         con, sql = ctx.con, _Sql(mapping)
@@ -216,20 +216,21 @@ class Generic(Adapter):
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _cw_gen2 AS
-            SELECT line, {self._raw_sql(con)} AS _raw,
+            SELECT line,
                    {", ".join(f"{expr} AS {_ident('_f_' + name)}" for name, expr in fields.items())}
                    {"".join(f", {sql.typed(n, f)} AS {_ident('_a_' + n)}" for n, f in mapping.post_asset.items())}
             FROM _cw_gen t
             """,
             sql.params,
         )
-        con.execute("""
+        # The raw row is rebuilt only for the rows that go to quarantine.
+        con.execute(f"""
             INSERT INTO stg_quarantine
-            SELECT line,
+            SELECT g.line,
                    CASE WHEN _f_native_id IS NULL THEN 'missing id: posts.native_id is empty'
                         WHEN _f_asset_native_id IS NULL THEN 'missing id: posts.asset_native_id is empty'
-                        ELSE 'unparseable time: posts.created_at' END, _raw
-            FROM _cw_gen2
+                        ELSE 'unparseable time: posts.created_at' END, {self._raw_sql(con)}
+            FROM _cw_gen2 g JOIN _cw_gen t ON t.line = g.line
             WHERE _f_native_id IS NULL OR _f_asset_native_id IS NULL OR _f_created_at IS NULL
         """)
         good = "_f_native_id IS NOT NULL AND _f_asset_native_id IS NOT NULL AND _f_created_at IS NOT NULL"
@@ -277,16 +278,16 @@ class Generic(Adapter):
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _cw_gen2 AS
-            SELECT line, {self._raw_sql(con)} AS _raw,
+            SELECT line,
                    {", ".join(f"{expr} AS {_ident('_f_' + name)}" for name, expr in fields.items())}
             FROM _cw_gen t
             """,
             sql.params,
         )
-        con.execute("""
+        con.execute(f"""
             INSERT INTO stg_quarantine
-            SELECT line, 'missing id: assets.native_id is empty', _raw
-            FROM _cw_gen2 WHERE _f_native_id IS NULL
+            SELECT g.line, 'missing id: assets.native_id is empty', {self._raw_sql(con)}
+            FROM _cw_gen2 g JOIN _cw_gen t ON t.line = g.line WHERE _f_native_id IS NULL
         """)
         cols = "".join(f", {_ident('_f_' + n)} AS {n}" for n in assets if n != "native_id")
         con.execute(

@@ -102,17 +102,3 @@ def head_text(head: bytes) -> str:
         except zlib.error:
             return ""
     return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-
-
-def drop_csv_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop what csvread.read_csv_lines made for `table`.
-
-    NOTE: the core is moving from a temp table to a view over one materialized copy (with
-    `drop_csv_lines`); this works with both until every checkout has the new core.
-    """
-    try:
-        from cibwatch.ingest.csvread import drop_csv_lines
-    except ImportError:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        return
-    drop_csv_lines(con, table)

@@ -20,8 +20,7 @@ from typing import ClassVar
 
 from cibwatch.errors import FormatError
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import read_csv_lines
-from cibwatch.ingest.jsonlines import drop_csv_table
+from cibwatch.ingest.csvread import drop_csv_lines, read_csv_lines
 from cibwatch.ingest.staging import nullif_blank_sql, parse_time_sql
 from cibwatch.store import PLATFORMS
 
@@ -111,7 +110,7 @@ class QutCnt(Adapter):
             {"platform": platform},
         )
         con.execute("DROP TABLE _cw_qut2")
-        drop_csv_table(con, "_cw_qut")
+        drop_csv_lines(con, "_cw_qut")
 
 
 @register
@@ -162,4 +161,4 @@ class CooRTweet(Adapter):
             {"platform": platform},
         )
         con.execute("DROP TABLE _cw_ct2")
-        drop_csv_table(con, "_cw_ct")
+        drop_csv_lines(con, "_cw_ct")
