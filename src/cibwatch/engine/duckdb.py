@@ -26,8 +26,16 @@ class DuckDBEngine(Engine):
     def table(self, name: str) -> ibis.Table:
         return self.backend.table(name)
 
+    def to_arrow(self, expr: ibis.Table) -> pa.Table:
+        # NOTE: through DuckDB directly: Ibis 12's to_pyarrow calls a method DuckDB 2.0 deprecates.
+        return self.workspace.con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_table()
+
     def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
-        return self.backend.create_table(self.fresh_name(name), table, temp=True)
+        # NOTE: Ibis 12's create_table from Arrow emits an empty DROP VIEW on DuckDB 2.0;
+        # registering the Arrow table on the connection is zero-copy and avoids it.
+        fresh = self.fresh_name(name)
+        self.workspace.con.register(fresh, table)
+        return self.backend.table(fresh)
 
     def materialize(self, expr: ibis.Table, name: str) -> str:
         self.backend.create_table(name, expr, temp=True)
