@@ -26,6 +26,7 @@ of a block of texts (blocks keep the temporaries in cache):
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -91,6 +92,7 @@ def signatures(
     min_chars: int = 15,
     max_chars: int = 5000,
     seed: int = 1,
+    threads: int = 2,
 ) -> Signatures:
     """One-permutation MinHash signatures of normalized texts (cibwatch.text.normalize).
 
@@ -110,6 +112,10 @@ def signatures(
     if texts.null_count:
         texts = pc.fill_null(texts, "")
     n = len(texts)
+    if n == 0:
+        return Signatures(
+            np.zeros(0, np.int64), np.zeros((0, num_perm), np.uint32), np.zeros(0, np.uint64)
+        )
     _, off_buf, data_buf = texts.buffers()
     offs = np.frombuffer(off_buf, dtype=np.int32, count=n + 1, offset=texts.offset * 4).astype(
         np.int64
@@ -118,19 +124,29 @@ def signatures(
         np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     )
 
-    idx_parts, sig_parts, fp_parts = [], [], []
-    lo = 0
-    while lo < n:
-        # A block of texts holding about _BLOCK_CHARS bytes (at least one text).
+    # Blocks of texts holding about _BLOCK_CHARS bytes each (at least one text per block).
+    cuts = [0]
+    while cuts[-1] < n:
+        lo = cuts[-1]
         hi = int(np.searchsorted(offs, offs[lo] + _BLOCK_CHARS, side="right")) - 1
-        hi = min(max(hi, lo + 1), n)
+        cuts.append(min(max(hi, lo + 1), n))
+
+    def run(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo, hi = cuts[i], cuts[i + 1]
         keep, sig, fp = _block(
             data, offs[lo : hi + 1], shingle, num_perm, min_chars, max_chars, seed
         )
-        idx_parts.append(keep + lo)
-        sig_parts.append(sig)
-        fp_parts.append(fp)
-        lo = hi
+        return keep + lo, sig, fp
+
+    # numpy releases the GIL inside its array loops, so threads share the blocks' work.
+    if threads > 1 and len(cuts) > 2:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(run, range(len(cuts) - 1)))
+    else:
+        parts = [run(i) for i in range(len(cuts) - 1)]
+    idx_parts = [p[0] for p in parts]
+    sig_parts = [p[1] for p in parts]
+    fp_parts = [p[2] for p in parts]
     if not idx_parts:
         return Signatures(
             np.zeros(0, np.int64), np.zeros((0, num_perm), np.uint32), np.zeros(0, np.uint64)
