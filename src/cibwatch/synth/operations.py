@@ -38,6 +38,7 @@ from cibwatch.synth.world import (
     heavy_counts,
     human_times,
     office_times,
+    participants,
     pick,
     post_table,
     when,
@@ -139,9 +140,9 @@ def amplifiers(world: World) -> None:
     sp = world.add_posts(
         post_table(by, t, text, "fa", tags=tags, mentions=ments, client="Twitter for iPhone")
     )
-    frac = rng.uniform(0.1, 0.3, k)
-    hits = rng.random((k, n)) < frac[:, None]
-    pi, ai = np.nonzero(hits)
+    # Each amplifier retweets a similar number of seed posts at every scale.
+    frac = rng.uniform(0.1, 0.3, k) * min(1.0, 8 / s)
+    pi, ai = participants(rng, frac, n)
     delay = rng.lognormal(np.log(45), 1.0, len(pi)).astype(np.int64) + 3
     tr = t[pi] + delay
     keep = tr < END
@@ -156,11 +157,10 @@ def amplifiers(world: World) -> None:
         )
     )
     # Waves of copy-paste variants, some carrying one state-media link per wave.
-    waves = world.n(40, 10) if world.scale >= 1 else 20
+    waves = world.sq(40, 20)
     wt = _tehran_daytime(rng, waves)
     wtemp = rng.integers(0, len(TEMPLATES_FA), waves)
-    hits = rng.random((waves, n)) < rng.uniform(0.3, 0.7, waves)[:, None]
-    wi, ai = np.nonzero(hits)
+    wi, ai = participants(rng, rng.uniform(0.3, 0.7, waves) * world.dilute, n)
     t = wt[wi] + rng.lognormal(np.log(240), 0.8, len(wi)).astype(np.int64)
     text, tags, ments = tx.varied(rng, pick(TEMPLATES_FA, wtemp[wi]), nv.HASHTAGS_FA, TARGETS)
     art, _ = article_pick(rng, world, wt, ("state",))
@@ -219,15 +219,14 @@ def pages_groups(world: World, organic_groups: np.ndarray) -> None:
         burst_dates(rng, m, ["2020-04-20"], 96),
         handle_style="person",
     )
-    items = world.n(60, 12)
+    items = world.sq(60, 12)
     art, t0 = article_pick(
         rng, world, START + rng.integers(HOUR, (DAYS - 1) * DAY, items), ("state", "intermediary")
     )
     t0 = t0 + rng.integers(10 * 60, 3 * HOUR, items)
     tmpl = rng.integers(0, len(TEMPLATES_FA), items)
     for who, frac, venue_pool in ((pages, (0.5, 0.9), None), (admins, (0.6, 1.0), groups)):
-        hits = rng.random((items, len(who))) < rng.uniform(*frac, items)[:, None]
-        ii, wi = np.nonzero(hits)
+        ii, wi = participants(rng, rng.uniform(*frac, items) * world.dilute, len(who))
         t = t0[ii] + rng.integers(0, 30 * 60, len(ii))
         text, tags, _ = tx.varied(
             rng, pick(TEMPLATES_FA, tmpl[ii]), nv.HASHTAGS_FA, tag_sizes=(1, 2)
@@ -361,14 +360,13 @@ def crossplatform(world: World, organic_groups: np.ndarray) -> None:
         kind="group",
         names=nv.OP_GROUP_NAMES,
     )
-    items = world.n(30, 8)
+    items = world.sq(30, 8)
     t0 = START + rng.integers(HOUR, (DAYS - 1) * DAY, items)
     art, t0 = article_pick(rng, world, t0, ("state", "intermediary"))
     has_link = rng.random(items) < 0.6
     tmpl = rng.integers(0, len(TEMPLATES_FA), items)
     for who, p, plat in ((pages, 0.7, "fb"), (fb, 0.5, "fb"), (ig, 0.4, "ig")):
-        hits = rng.random((items, len(who))) < p
-        ii, wi = np.nonzero(hits)
+        ii, wi = participants(rng, np.full(items, p * world.dilute), len(who))
         t = clip(t0[ii] + rng.integers(0, 3 * HOUR, len(ii)))
         text, tags, _ = tx.varied(
             rng, pick(TEMPLATES_FA, tmpl[ii]), nv.HASHTAGS_FA, tag_sizes=(2, 3)
@@ -407,7 +405,7 @@ def telegram(world: World) -> None:
                    names=("کانال افشاگری", "رسانه انقلاب", "اخبار مقاومت", "Resistance News", "حقایق پنهان", "ایران نیوز"),
                    followers=heavy_counts(rng, n, 3000, 0.8, 100, 50000))  # fmt: skip
     hub, sats = ch[0], ch[1:]
-    k = world.n(150, 40)
+    k = world.sq(150, 40)
     t = _tehran_daytime(rng, k)
     art, t = article_pick(rng, world, t, ("state",))
     text, tags, _ = tx.varied(
@@ -419,8 +417,7 @@ def telegram(world: World) -> None:
     pids = world.add_posts(
         post_table(np.full(k, hub), t, text, "fa", url=pick(world.articles["url"], art), tags=tags)
     )
-    hits = rng.random((k, len(sats))) < 0.7
-    pi, si = np.nonzero(hits)
+    pi, si = participants(rng, np.full(k, 0.7), len(sats))
     tf = t[pi] + rng.integers(60, 10 * 60, len(pi))
     keep = tf < END
     world.add_posts(

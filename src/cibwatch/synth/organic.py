@@ -184,15 +184,19 @@ def twitter_people(world: World) -> dict:
     link = kind[o] == 1
     art, t_art = article_pick(rng, world, t[o], ("state", "independent"))
     to = np.where(link, t_art, t[o])
-    body = when(link, share_text(rng, world, art, persian[oo]), body)
     yt = rng.random(len(o)) < 0.2
     yti = np.minimum(rng.zipf(1.6, len(o)), YOUTUBE_IDS) - 1
+    news = link & ~yt
+    body = when(news, share_text(rng, world, art, persian[oo]), body)
     urls = when(
         yt,
         cat(
             "https://www.youtube.com/watch?v=yt", pc.cast(pa.array(yti * 7919 % 99991), pa.string())
         ),
         tracked(rng, pick(world.articles["url"], art), "twitter"),
+    )
+    lang = when(
+        news, pick(world.articles["lang"], art), world.column("lang").take(pa.array(aids[oo]))
     )
     url = when(link, urls, "")
     text = when(has_tag, cat(body, " #", tag), body)
@@ -205,7 +209,7 @@ def twitter_people(world: World) -> dict:
             aids[oo],
             to,
             text,
-            world.column("lang").take(pa.array(aids[oo])),
+            lang,
             url=url,
             tags=tags,
             client=client.take(pa.array(oo)),

@@ -232,6 +232,16 @@ class World:
         """A count scaled to the world's size."""
         return max(minimum, int(round(base * self.scale)))
 
+    def sq(self, base: float, minimum: int = 1) -> int:
+        """A count that grows with the square root of the scale (e.g. an operation's items)."""
+        return max(minimum, int(round(base * np.sqrt(self.scale))))
+
+    @property
+    def dilute(self) -> float:
+        """Participation factor that keeps per-asset activity flat when both the members and
+        the items grow (members x items would otherwise grow with the square of the scale)."""
+        return float(1.0 / np.sqrt(max(self.scale, 1.0)))
+
     def add_assets(self, table: dict) -> np.ndarray:
         k = size(table)
         ids = np.arange(self.n_assets, self.n_assets + k)
@@ -353,3 +363,19 @@ def post_table(
         "venue": none if venue is None else np.asarray(venue, dtype=np.int64),
         "client": _col(client, n),
     }
+
+
+def participants(
+    rng: np.random.Generator, frac: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each item i, a random subset of about frac[i] * n of n members, without repeats.
+
+    Returns (item index, member index) pairs. Loops over items (hundreds), never over posts,
+    and never builds an items x members matrix.
+    """
+    m = rng.binomial(n, np.clip(frac, 0.0, 1.0))
+    items = np.repeat(np.arange(len(frac)), m)
+    members = np.concatenate(
+        [rng.choice(n, k, replace=False) for k in m.tolist()] or [np.zeros(0, np.int64)]
+    ).astype(np.int64)
+    return items, members

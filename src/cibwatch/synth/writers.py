@@ -414,15 +414,15 @@ def telegram(f: Frame, out: Path) -> np.ndarray:
     sel = np.flatnonzero(f.platform[p["aid"]] == "telegram")
     sel = sel[np.lexsort((sel, p["t"][sel]))]
     names = f.a["display_name"].to_pylist()
-    texts = p["text"].to_pylist() if len(sel) else []
-    urls = p["url"].to_pylist() if len(sel) else []
+    src = p["shared"][sel]
+    orig = pa.array(np.where(src >= 0, src, sel))
+    texts = p["text"].take(orig).to_pylist()
+    urls = p["url"].take(orig).to_pylist()
     chats: dict[int, list] = {int(c): [] for c in channels.tolist()}
     local = fmt_time(p["t"][sel], "%Y-%m-%dT%H:%M:%S", EXPORTER_OFFSET).to_pylist()
     for j, i in enumerate(sel.tolist()):
         a = int(p["aid"][i])
-        src = int(p["shared"][i])
-        o = src if src >= 0 else i
-        text, entities = _tg_text(texts[o], urls[o])
+        text, entities = _tg_text(texts[j], urls[j])
         mid = len(chats[a]) + 1
         m = {
             "id": mid,
@@ -432,8 +432,8 @@ def telegram(f: Frame, out: Path) -> np.ndarray:
             "from": names[a],
             "from_id": f"channel{f.nid[a]}",
         }
-        if src >= 0:
-            m["forwarded_from"] = names[int(p["aid"][src])]
+        if src[j] >= 0:
+            m["forwarded_from"] = names[int(p["aid"][src[j]])]
         m["text"] = text
         m["text_entities"] = entities
         chats[a].append(m)
