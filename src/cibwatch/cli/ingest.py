@@ -39,16 +39,29 @@ def ingest(
     from cibwatch.ingest import ingest_file
     from cibwatch.store import Workspace
 
-    with Workspace(workspace) as ws:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} files"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with Workspace(workspace) as ws, progress:
+        task = progress.add_task("ingesting", total=len(files))
         for path in files:
-            with console.status(f"ingesting {escape(str(path))} ..."):
-                result = ingest_file(ws, path, format, mapping=map_file, force=force)
+            progress.update(task, description=f"ingesting {escape(path.name)}")
+            result = ingest_file(ws, path, format, mapping=map_file, force=force)
+            progress.advance(task)
             if json_out:
-                out.print_json(json.dumps(result.as_dict()), indent=None)
+                out.print(json.dumps(result.as_dict(), ensure_ascii=False), highlight=False)
                 continue
             name = escape(str(path))
             if result.skipped:
-                console.print(
+                progress.console.print(
                     f"{name}: already ingested as {result.format} "
                     f"({result.rows_read:,} rows, {result.quarantined:,} quarantined); nothing added"
                 )
@@ -61,9 +74,9 @@ def ingest(
             )
             if result.duplicates:
                 line += f", {result.duplicates:,} already present"
-            console.print(line, highlight=False)
+            progress.console.print(line, highlight=False)
             if result.quarantined:
-                console.print(
+                progress.console.print(
                     f"  see the reasons with `cibwatch status --workspace {escape(str(workspace))}`",
                     highlight=False,
                 )
