@@ -100,7 +100,8 @@ def generate(
         assets["created"],
         assets["followers"],
     )
-    frame = writers.Frame(seed, assets, posts, nid)
+    titles = dict(zip(world.articles["url"], world.articles["title"], strict=True))
+    frame = writers.Frame(seed, assets, posts, nid, titles)
     written = np.unique(
         np.concatenate(
             [

@@ -12,9 +12,12 @@ Articles number in the thousands (not millions), so they are built with plain Py
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import numpy as np
 
-from cibwatch.synth.world import DAY, DAYS, HOUR, START, World
+from cibwatch.synth.world import DAY, DAYS, HOUR, START, World, human_times
 
 # (name, domain, language, role)
 OUTLETS: tuple[tuple[str, str, str, str], ...] = (
@@ -35,7 +38,18 @@ OUTLETS: tuple[tuple[str, str, str, str], ...] = (
     ("Berlin Persian Radio", "bpr-radio.de", "fa", "independent"),
     ("Daily Ledger", "dailyledger-news.com", "en", "independent"),
 )
+# How each outlet lays out article URLs (default: date and slug).
+URL_PATTERNS = {
+    "presstv.ir": "https://www.presstv.ir/Detail/{date}/{num}/{slug}",
+    "tasnimnews.com": "https://www.tasnimnews.com/fa/news/{date}/{num}/{slug}",
+    "farsnews.ir": "https://www.farsnews.ir/news/{num}/{slug}",
+    "irna.ir": "https://www.irna.ir/news/{num}/{slug}",
+    "mehrnews.com": "https://en.mehrnews.com/news/{num}/{slug}",
+    "kayhan.ir": "https://kayhan.ir/fa/news/{num}/{slug}",
+    "azadinews.com": "https://www.azadinews.com/fa/{num}",
+}
 PER_DAY = {"state": 5.0, "intermediary": 1.2, "independent": 4.0}
+OUTLET_OFFSET = {"state": (3.5,), "intermediary": (-5.0, 0.0, 1.0), "independent": (0.0, 1.0, -5.0)}
 
 PLACES_EN = ("Tehran", "Baghdad", "Vienna", "Tirana", "Paris", "Geneva", "Kabul", "Beirut",
              "Damascus", "Brussels", "Ankara", "Moscow", "Doha", "Muscat", "New York")  # fmt: skip
@@ -199,7 +213,15 @@ class _Articles:
         self.counter += 1
         num = 600000 + self.counter * 7 + int(self.rng.integers(0, 7))
         date = np.datetime_as_string(np.datetime64(int(t), "s"), unit="D").replace("-", "/")
-        url = f"https://www.{domain}/news/{date}/{num}"
+        # Latin titles give ASCII slugs; Persian ones percent-encoded words, as real sites do.
+        if lang == "fa":
+            slug = quote("-".join(re.findall(r"\w+", title)[:8]))
+        else:
+            slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+        pattern = URL_PATTERNS.get(domain, "https://www.{domain}/{date}/{slug}-{num}/")
+        url = pattern.format(domain=domain, date=date, num=num, slug=slug or "news").replace(
+            "-/", "/"
+        )
         self.rows.append(
             {
                 "id": f"{domain.split('.')[0]}-{num}",
@@ -248,7 +270,11 @@ def generate_articles(world: World) -> None:
     # Ordinary output of every outlet.
     for o, (_name, _domain, lang, role) in enumerate(OUTLETS):
         n = int(rng.poisson(PER_DAY[role] * DAYS * world.scale))
-        times = np.sort(rng.integers(START - 2 * DAY, START + DAYS * DAY, n))
+        # Newsrooms publish in their own daytime: state outlets on Tehran time, so an
+        # operating timezone of UTC+3:30 is shared by perfectly overt accounts.
+        offset = OUTLET_OFFSET[role][o % len(OUTLET_OFFSET[role])]
+        times = human_times(rng, np.full(n, offset), np.zeros(n))
+        times = np.sort(np.where(rng.random(n) < 0.07, times - 2 * DAY, times))
         if role == "state":
             pool = STATE_FA if lang == "fa" else STATE_EN
         elif role == "independent":

@@ -273,9 +273,26 @@ def patient(world: World) -> None:
     para_fa = np.array([p for ps in nv.PARAPHRASES_FA for p in ps], dtype=object)[
         fa_point * 4 + rng.integers(0, 4, k)
     ]
+    # The same talking point is never pasted twice the same way: openers and closers vary.
+    opener = pick(
+        (
+            "",
+            "",
+            "",
+            "Thread: ",
+            "Worth saying again: ",
+            "This. ",
+            "Sad but true: ",
+            "Unpopular opinion: ",
+            "Reminder: ",
+        ),
+        rng.integers(0, 9, k),
+    )
+    para = pa.array(para.tolist(), pa.string())
+    para = cat(opener, para, pick(tx.CLOSERS, rng.integers(0, len(tx.CLOSERS), k)))
     talk = when(
         eng,
-        pa.array(para.tolist(), pa.string()),
+        para,
         tx.letter_variants(rng, pa.array(para_fa.tolist(), pa.string())),
     )
     mention = (rng.random(k) < 0.25) & (role == 3)

@@ -23,6 +23,7 @@ from cibwatch.synth.world import (
     START,
     World,
     asset_table,
+    burst_dates,
     cat,
     clip,
     const,
@@ -74,13 +75,18 @@ def people(
         pick(tx.BIOS_FA, rng.integers(0, len(tx.BIOS_FA), n)),
         pick(tx.BIOS_EN, rng.integers(0, len(tx.BIOS_EN), n)),
     )
+    # Ordinary sign-ups come in waves too (protests, internet shutdowns, a new app's hype):
+    # a creation burst alone proves nothing.
+    created = dates_between(rng, n, created_from, "2021-08-15")
+    wave = rng.random(n) < 0.12
+    created[wave] = burst_dates(rng, int(wave.sum()), ["2019-11-24", "2021-02-08"], 24 * 9)
     table = asset_table(
         n,
         platform=platform,
         kind="account",
         handle=handle,
         display_name=display,
-        created=dates_between(rng, n, created_from, "2021-08-15"),
+        created=created,
         followers=heavy_counts(rng, n, 180, 1.7, 0, 5_000_000),
         following=heavy_counts(rng, n, 300, 1.0, 0, 7500),
         label=label,
@@ -162,7 +168,7 @@ def twitter_people(world: World) -> dict:
         )
     )
     world.official_aids = off
-    counts = heavy_counts(rng, n, 22, 1.2, 1, 3000)
+    counts = heavy_counts(rng, n, 24, 1.2, 1, 3000)
     owner = np.repeat(np.arange(n), counts)
     mix = rng.dirichlet([6.0, 2.0, 1.2, 3.0], n)[owner]  # original, link, reply, retweet
     u = rng.random(len(owner))
@@ -255,9 +261,18 @@ def _replies_and_retweets(world, owner, kind, aids, persian, client) -> None:
         pid = world.tw_originals[tgt]
         cl = client.take(pa.array(sel))
         if name == "reply":
+            # Most answer with a reply (mentioning the author), some quote the post instead.
             who = handles.take(pa.array(world.tw_original_aid[tgt]))
-            text = cat("@", who, " ", tx.reply_text(rng, persian[sel]))
-            ments = pa.ListArray.from_arrays(pa.array(np.arange(len(sel) + 1, dtype=np.int32)), who)
+            quote = rng.random(len(sel)) < 0.15
+            text = when(
+                quote,
+                tx.organic_text(rng, persian[sel]),
+                cat("@", who, " ", tx.reply_text(rng, persian[sel])),
+            )
+            ments = pa.ListArray.from_arrays(
+                pa.array(np.concatenate([[0], np.cumsum(~quote)]).astype(np.int32)),
+                who.filter(pa.array(~quote)),
+            )
             world.add_posts(
                 post_table(
                     by,
@@ -265,7 +280,8 @@ def _replies_and_retweets(world, owner, kind, aids, persian, client) -> None:
                     text,
                     when(persian[sel], "fa", "en"),
                     mentions=ments,
-                    reply=pid,
+                    reply=np.where(quote, -1, pid),
+                    quoted=np.where(quote, pid, -1),
                     client=cl,
                 )
             )

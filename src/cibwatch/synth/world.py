@@ -344,10 +344,11 @@ def post_table(
     mentions: pa.Array | None = None,
     shared: np.ndarray | None = None,
     reply: np.ndarray | None = None,
+    quoted: np.ndarray | None = None,
     venue: np.ndarray | None = None,
     client: pa.Array | str = "",
 ) -> dict:
-    """A post column dict; `shared`, `reply` and `venue` are global indices or -1."""
+    """A post column dict; `shared`, `reply`, `quoted` and `venue` are global indices or -1."""
     n = len(aid)
     none = np.full(n, -1, dtype=np.int64)
     return {
@@ -360,6 +361,7 @@ def post_table(
         "mentions": mentions if mentions is not None else empty_lists(n),
         "shared": none if shared is None else np.asarray(shared, dtype=np.int64),
         "reply": none if reply is None else np.asarray(reply, dtype=np.int64),
+        "quoted": none if quoted is None else np.asarray(quoted, dtype=np.int64),
         "venue": none if venue is None else np.asarray(venue, dtype=np.int64),
         "client": _col(client, n),
     }

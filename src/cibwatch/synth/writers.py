@@ -103,8 +103,11 @@ def _engagement(rng: np.random.Generator, followers: np.ndarray, scale: float) -
 class Frame:
     """Assets and posts as flat numpy/Arrow columns plus the native ids every writer needs."""
 
-    def __init__(self, seed: int, assets: dict, posts: dict, nid: np.ndarray):
+    def __init__(
+        self, seed: int, assets: dict, posts: dict, nid: np.ndarray, titles: dict[str, str]
+    ):
         self.seed = seed
+        self.titles = titles  # article URL -> title (CrowdTangle shows link titles)
         self.a = assets
         self.p = posts
         self.nid = nid
@@ -169,6 +172,7 @@ def twitter_io(f: Frame, out: Path) -> np.ndarray:
         cat("[", rt_uid, "]"),
     )
     reply = p["reply"][sel]
+    quoted = p["quoted"][sel]
     has_reply = reply >= 0
     rsafe = np.where(has_reply, reply, 0)
     followers = f.a["followers"][aid]
@@ -193,7 +197,7 @@ def twitter_io(f: Frame, out: Path) -> np.ndarray:
         "tweet_client_name": p["client"].take(pa.array(sel)),
         "in_reply_to_userid": when(has_reply, f.nid_col(p["aid"][rsafe]), ""),
         "in_reply_to_tweetid": when(has_reply, num(f.tweetid[rsafe]), ""),
-        "quoted_tweet_tweetid": const("", len(sel)),
+        "quoted_tweet_tweetid": when(quoted >= 0, num(f.tweetid[np.maximum(quoted, 0)]), ""),
         "is_retweet": when(is_rt, "True", "False"),
         "retweet_userid": when(is_rt, rt_uid, ""),
         "retweet_tweetid": when(is_rt, num(f.tweetid[orig]), ""),
@@ -241,7 +245,10 @@ def _fb_common(
     likes = _engagement(rng, followers, 0.02)
     created = fmt_time(p["t"][sel], "%Y-%m-%d %H:%M:%S", offset)
     final = pc.replace_substring_regex(url, r"\?utm_[^#]*$", "")
-    titles = when(link, "", "")
+    enc = pc.dictionary_encode(final)
+    titles = pa.array([f.titles.get(u, "") for u in enc.dictionary.to_pylist()], pa.string()).take(
+        enc.indices
+    )
     return {
         "Post Created": cat(created, suffix),
         "Created": cat(created, suffix),
@@ -269,7 +276,7 @@ def _fb_common(
         "Final Link": final,
         "Image Text": const("", n),
         "Link Text": titles,
-        "Description": const("", n),
+        "Description": titles,
         "Sponsor Id": const("", n),
         "Sponsor Name": const("", n),
         "Sponsor Category": const("", n),
