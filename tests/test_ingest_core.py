@@ -1,0 +1,266 @@
+"""The ingest core with the twitter-io adapter: normalization, quarantine, idempotence, crashes,
+and the `cibwatch status --json` shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from cibwatch.cli import app
+from cibwatch.errors import FormatError
+from cibwatch.ingest import detect_format, ingest_file
+from cibwatch.store import Workspace
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+TWEETS = FIX / "twitter_io_tweets.csv"
+USERS = FIX / "twitter_io_users.csv"
+TABLES = ("sources", "assets", "posts", "post_urls", "post_hashtags", "post_mentions", "quarantine")
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+def q(ws, sql, *params):
+    return ws.con.execute(sql, list(params)).fetchall()
+
+
+def counts(con) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def test_detected(ws):
+    assert detect_format(ws, TWEETS) == "twitter-io"
+    assert detect_format(ws, USERS) == "twitter-io"
+
+
+def test_tweets_and_users(ws):
+    res = ingest_file(ws, TWEETS)
+    assert (res.rows_read, res.posts, res.assets, res.quarantined) == (4, 3, 2, 1)
+    acc = q(
+        ws,
+        "SELECT platform, kind, native_id, handle, display_name, followers, declared_location "
+        "FROM assets ORDER BY native_id",
+    )
+    assert acc == [
+        ("twitter", "account", "7b2e1d3f5c", "iranvoice_", "Iran Voice", None, "Iran"),
+        ("twitter", "account", "9a1f0c2e4b", "sedaye_mellat", "صدای ملت", 1520, "تهران"),
+    ]
+    res = ingest_file(ws, USERS)
+    assert (res.rows_read, res.assets, res.posts) == (2, 1, 0)
+    # A known account keeps its values; a new one is added with its profile.
+    assert q(ws, "SELECT followers FROM assets WHERE native_id = '9a1f0c2e4b'") == [(1520,)]
+    assert q(
+        ws, "SELECT handle, created_at::DATE::VARCHAR FROM assets WHERE native_id = '5c5c5c5c5c'"
+    ) == [("third_acc", "2021-08-30")]
+
+
+def test_links_between_posts(ws):
+    ingest_file(ws, TWEETS)
+    rows = {
+        r[0]: r[1:]
+        for r in q(
+            ws, "SELECT native_id, shared_post_id, shared_user, reply_to, reply_to_user FROM posts"
+        )
+    }
+    assert rows["1436000000000000002"][:2] == ("1436000000000000001", "9a1f0c2e4b")  # retweet
+    assert rows["1436000000000000003"] == (None, None, "1436000000000000001", "9a1f0c2e4b")
+    assert rows["1436000000000000001"] == (None, None, None, None)
+
+
+def test_persian_text_and_hashtags(ws):
+    ingest_file(ws, TWEETS)
+    text, norm = q(ws, "SELECT text, text_norm FROM posts WHERE native_id = '1436000000000000001'")[
+        0
+    ]
+    assert "#ايران" in text  # the original keeps the Arabic yeh ...
+    assert "#ایران" in norm and "ي" not in norm  # ... the normalized form has the Persian one
+    tags = q(
+        ws,
+        "SELECT h.hashtag FROM post_hashtags h JOIN posts p USING (post_id) "
+        "WHERE p.native_id = '1436000000000000001' ORDER BY position",
+    )
+    assert tags == [("منافقین",), ("ایران",)]
+
+
+def test_url_normalization(ws):
+    ingest_file(ws, TWEETS)
+    assert q(ws, "SELECT url, url_norm, domain FROM post_urls") == [
+        (
+            "https://www.tasnimnews.com/fa/news/1400/06/10/2570001?utm_source=twitter&id=7",
+            "https://tasnimnews.com/fa/news/1400/06/10/2570001?id=7",
+            "tasnimnews.com",
+        )
+    ]
+
+
+def test_quarantine_reasons_and_lines(ws, tmp_path):
+    ingest_file(ws, TWEETS)
+    line, reason, raw = q(ws, "SELECT line, reason, raw FROM quarantine")[0]
+    assert line == 5 and reason == "unparseable time: tweet_time '2021-13-45 99:99'"
+    assert "a tweet with a broken time" in raw
+    header, first = TWEETS.read_bytes().splitlines()[:2]
+    bad = tmp_path / "bad_tweets.csv"
+    bad.write_bytes(
+        b"\n".join(
+            [
+                header,
+                first,  # line 2: fine
+                b"1436000000000000009,u9,only,three",  # line 3: wrong column count
+                first.replace(b"1436000000000000001", b"1436000000000000010").replace(
+                    "صدای ملت".encode(), b"\xd8\xff\xfe"
+                ),  # line 4: invalid UTF-8
+                first.replace(
+                    b"1436000000000000001,9a1f0c2e4b", b"1436000000000000011,"
+                ),  # 5: no user
+            ]
+        )
+        + b"\n"
+    )
+    res = ingest_file(ws, bad)
+    # Line 2 is a tweet already in the store: a duplicate, not a new post.
+    assert (res.rows_read, res.posts, res.duplicates, res.quarantined) == (4, 0, 1, 3)
+    got = {
+        r[0]: r[1].split(":")[0]
+        for r in q(ws, "SELECT line, reason FROM quarantine WHERE path = ?", str(bad))
+    }
+    assert got == {3: "wrong column count", 4: "invalid utf-8", 5: "missing id"}
+    raws = dict(q(ws, "SELECT line, raw FROM quarantine WHERE path = ?", str(bad)))
+    assert "only,three" in raws[3]
+
+
+def test_wrong_format_names_file_and_columns(ws, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("tweetid,text\n1,hello\n", encoding="utf-8")
+    with pytest.raises(
+        FormatError, match=r"notes.csv.*missing column\(s\) userid, tweet_text, tweet_time"
+    ):
+        ingest_file(ws, path, "twitter-io")
+    with pytest.raises(FormatError, match="notes.csv: format not recognised"):
+        ingest_file(ws, path)
+
+
+def test_reingest_adds_nothing(ws):
+    ingest_file(ws, TWEETS)
+    ingest_file(ws, USERS)
+    before = counts(ws.con)
+    again = ingest_file(ws, TWEETS)
+    assert again.skipped and again.posts == 0
+    assert counts(ws.con) == before
+    forced = ingest_file(ws, TWEETS, force=True)
+    assert not forced.skipped
+    assert (forced.posts, forced.assets, forced.duplicates) == (0, 0, 3)
+    after = counts(ws.con)
+    assert after["sources"] == before["sources"] + 1  # the forced run is recorded ...
+    assert {k: v for k, v in after.items() if k != "sources"} == {
+        k: v for k, v in before.items() if k != "sources"
+    }  # ... and adds no row anywhere else
+
+
+def test_status_json_shape(tmp_path):
+    w = tmp_path / "ws"
+    runner = CliRunner()
+    for f in (
+        TWEETS,
+        USERS,
+        FIX / "crowdtangle_group_posters.csv",
+        FIX / "telegram_group.json",
+        FIX / "articles.jsonl",
+    ):
+        result = runner.invoke(app, ["ingest", str(f), "--workspace", str(w)])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["status", "--workspace", str(w), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["assets"] == {
+        "facebook": {"account": 2, "group": 1},
+        "telegram": {"account": 2, "channel": 1, "group": 1},
+        "twitter": {"account": 3},
+    }
+    assert info["posts"] == {"facebook": 3, "telegram": 3, "twitter": 3}
+    assert info["articles"] == 4
+    assert info["quarantine"] == {"unparseable time": 1}
+    for key in ("assets", "posts", "articles", "quarantine"):
+        assert key in info
+
+
+def _big_tweets(path: Path, n: int) -> None:
+    header = TWEETS.read_text(encoding="utf-8").splitlines()[0]
+    con = duckdb.connect()
+    con.execute(
+        f"""
+        COPY (
+            SELECT (1500000000000000000 + i)::VARCHAR AS tweetid, 'u' || (i % 5000) AS userid,
+                   'نام ' || (i % 5000) AS user_display_name, 'user_' || (i % 5000) AS user_screen_name,
+                   '' AS user_reported_location, '' AS user_profile_description, '' AS user_profile_url,
+                   '10.0' AS follower_count, '5.0' AS following_count, '2020-01-01' AS account_creation_date,
+                   'fa' AS account_language, 'fa' AS tweet_language,
+                   'منافقین پشت اغتشاشات هستند #منافقین https://tasnimnews.com/n/' || (i % 997) AS tweet_text,
+                   strftime(TIMESTAMP '2021-09-01' + to_seconds(i), '%Y-%m-%d %H:%M') AS tweet_time,
+                   'Twitter for Android' AS tweet_client_name, '' AS in_reply_to_userid,
+                   '' AS in_reply_to_tweetid, '' AS quoted_tweet_tweetid, 'False' AS is_retweet,
+                   '' AS retweet_userid, '' AS retweet_tweetid, 'absent' AS latitude, 'absent' AS longitude,
+                   '0' AS quote_count, '0' AS reply_count, '1' AS like_count, '0' AS retweet_count,
+                   '[''منافقین'']' AS hashtags, '[]' AS urls, '[]' AS user_mentions, '' AS poll_choices
+            FROM range({int(n)}) t(i)
+        ) TO '{path}' (HEADER, DELIMITER ',')
+        """
+    )
+    con.close()
+    assert path.read_text(encoding="utf-8").split("\n", 1)[0] == header
+
+
+@pytest.mark.slow
+def test_interrupted_ingest_leaves_whole_files_and_rerun_completes(tmp_path):
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    small.write_bytes(TWEETS.read_bytes())
+    n = 250_000
+    _big_tweets(big, n)
+    w = tmp_path / "ws"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from cibwatch.cli import main; main()",
+        "ingest",
+        str(small),
+        str(big),
+        "-w",
+        str(w),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Wait until the small file is committed, then kill while the big one is being read.
+    deadline = time.monotonic() + 120
+    killed_midway = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        line = proc.stderr.readline() if proc.stderr else b""
+        if b"small.csv" in line:
+            time.sleep(1.0)
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                killed_midway = True
+            break
+    proc.wait(timeout=60)
+    assert killed_midway, "ingest finished before it could be interrupted; make the file bigger"
+    with Workspace(w) as ws:
+        c = counts(ws.con)
+        # Either nothing of the big file or all of it; the small file is whole.
+        assert c["posts"] in (3, 3 + n)
+        unfinished = q(ws, "SELECT count(*) FROM sources WHERE finished_at IS NULL")[0][0]
+        assert unfinished == 0
+        res = ingest_file(ws, big)
+        assert not res.skipped or c["posts"] == 3 + n
+        assert q(ws, "SELECT count(*) FROM posts")[0][0] == 3 + n
+        assert ingest_file(ws, small).skipped
