@@ -134,6 +134,20 @@ def test_broken_json_fails_with_one_line(ws, tmp_path):
     assert "result.json" in str(err.value) and "\n" not in str(err.value)
 
 
+def test_invalid_utf8_quarantines_only_that_message(ws, tmp_path):
+    raw = (FIX / "telegram_group.json").read_bytes()
+    path = tmp_path / "result.json"
+    path.write_bytes(raw.replace("مرگ بر منافقین".encode(), "مرگ بر".encode() + b" \xff\xfe"))
+    res = ingest_file(ws, path)
+    assert (res.rows_read, res.posts, res.quarantined) == (3, 2, 1)
+    line, reason = q(ws, "SELECT line, reason FROM quarantine")[0]
+    assert line == 1 and reason.startswith("invalid utf-8")
+    assert {r[0] for r in q(ws, "SELECT native_id FROM posts")} == {
+        "1500012345/12",
+        "1500012345/13",
+    }
+
+
 def test_json_that_is_not_telegram(ws, tmp_path):
     path = tmp_path / "other.json"
     path.write_text('{"data": [1, 2, 3]}', encoding="utf-8")

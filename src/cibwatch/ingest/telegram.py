@@ -26,12 +26,15 @@ Read entirely inside DuckDB's JSON reader (no Python loop over messages). Mappin
   gets the same key); forwards without text have none.
 - Service messages (joins, pins, ...) are not posts and are skipped (not counted as read).
 A file that is not valid JSON fails with one line; valid JSON without `messages` or
-`chats.list` fails naming what is missing.
+`chats.list` fails naming what is missing. Invalid UTF-8 inside an otherwise valid export sends
+only the messages that hold it to quarantine.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import ClassVar
 
 import duckdb
@@ -76,21 +79,44 @@ class Telegram(Adapter):
             and bool(_SNIFF_TG.search(text))
         )
 
+    @staticmethod
+    def _read_doc(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+        """Read the export into _cw_tg_doc; True when invalid UTF-8 had to be replaced.
+
+        A Telegram export is one JSON document, so a few invalid bytes would fail all of it.
+        Then the bytes are decoded with U+FFFD replacements into a private temporary copy
+        (named by tempfile, never by the data) and the messages that hold a replacement
+        character go to quarantine as 'invalid utf-8'.
+        """
+        sql = f"""
+            CREATE OR REPLACE TEMP TABLE _cw_tg_doc AS
+            SELECT * FROM read_json(?, format = 'unstructured', records = true,
+                columns = {_COLUMNS}, maximum_object_size = 2147483647)
+        """
+        try:
+            con.execute(sql, [str(path)])
+            return False
+        except duckdb.Error as exc:
+            if "utf-8" not in str(exc).lower() or path.suffix.lower() == ".gz":
+                raise FormatError(
+                    f"{path}: not a readable Telegram export (invalid JSON: {_first_line(exc)})"
+                ) from exc
+            first_error = exc
+        with tempfile.TemporaryDirectory(prefix="cibwatch-") as tmp:
+            copy = Path(tmp) / "result.json"
+            copy.write_text(path.read_bytes().decode("utf-8", errors="replace"), encoding="utf-8")
+            try:
+                con.execute(sql, [str(copy)])
+            except duckdb.Error as exc:
+                raise FormatError(
+                    f"{path}: not a readable Telegram export (invalid JSON: "
+                    f"{_first_line(first_error)})"
+                ) from exc
+        return True
+
     def stage(self, ctx: StageContext) -> None:
         con = ctx.con
-        try:
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE _cw_tg_doc AS
-                SELECT * FROM read_json(?, format = 'unstructured', records = true,
-                    columns = {_COLUMNS}, maximum_object_size = 2147483647)
-                """,
-                [str(ctx.path)],
-            )
-        except duckdb.Error as exc:
-            raise FormatError(
-                f"{ctx.path}: not a readable Telegram export (invalid JSON: {_first_line(exc)})"
-            ) from exc
+        repaired = self._read_doc(con, ctx.path)
         # One row per chat: the single-chat export, or every chat of a full export.
         con.execute("""
             CREATE OR REPLACE TEMP TABLE _cw_tg_chats AS
@@ -144,6 +170,14 @@ class Telegram(Adapter):
             WHERE coalesce(m->>'$.type', 'message') <> 'service'
         """)
         ctx.rows_read = int(con.execute("SELECT count(*) FROM _cw_tg").fetchall()[0][0])
+        if repaired:
+            con.execute("""
+                INSERT INTO stg_quarantine
+                SELECT line, 'invalid utf-8: bytes replaced by U+FFFD in this message',
+                       CAST(m AS VARCHAR)
+                FROM _cw_tg WHERE contains(CAST(m AS VARCHAR), chr(65533))
+            """)
+            con.execute("DELETE FROM _cw_tg WHERE contains(CAST(m AS VARCHAR), chr(65533))")
         con.execute("""
             INSERT INTO stg_quarantine
             SELECT line,
