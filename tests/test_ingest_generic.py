@@ -107,6 +107,42 @@ def test_csv_and_parquet_give_the_same_rows(ws, tmp_path):
         w2.close()
 
 
+def test_venue_and_reingest(ws, tmp_path):
+    csv = tmp_path / "group_posts.csv"
+    csv.write_text(
+        "post,member,group,at,text\n"
+        "g1/1,m1,g1,2021-09-01 10:00,سلام\n"
+        "g1/2,m2,g1,2021-09-01 10:01,درود\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "posts": {
+            "platform": "facebook",
+            "venue_kind": "group",
+            "native_id": "post",
+            "asset_native_id": "member",
+            "venue_native_id": "group",
+            "created_at": "at",
+            "text": "text",
+        }
+    }
+    res = ingest_file(ws, csv, mapping=mapping)
+    assert (res.posts, res.assets) == (2, 3)
+    assert q(
+        ws,
+        "SELECT a.kind, a.native_id, v.platform, v.kind, v.native_id FROM posts p "
+        "JOIN assets a USING (asset_id) JOIN assets v ON v.asset_id = p.venue_id ORDER BY 2",
+    ) == [
+        ("account", "m1", "facebook", "group", "g1"),
+        ("account", "m2", "facebook", "group", "g1"),
+    ]
+    before = q(ws, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM assets)")
+    assert ingest_file(ws, csv, mapping=mapping).skipped
+    res = ingest_file(ws, csv, mapping=mapping, force=True)
+    assert (res.posts, res.assets, res.duplicates) == (0, 0, 2)
+    assert q(ws, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM assets)") == before
+
+
 def test_mapping_reports_every_problem_numbered(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(

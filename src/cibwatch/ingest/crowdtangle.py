@@ -143,6 +143,7 @@ class CrowdTangle(Adapter):
         con = ctx.con
         b = lambda n: nullif_blank_sql(_q(n)) if n in cols else "NULL"  # noqa: E731
         first = lambda *ns: "coalesce(" + ", ".join([b(n) for n in ns] + ["NULL"]) + ")"  # noqa: E731
+        num = lambda n: int_sql(_q(n)) if n in cols else "NULL"  # noqa: E731
         utc, zone, local = zoned_time_sql(_q(time_col))
         page_created = zoned_time_sql(_q("Page Created"))[0] if "Page Created" in cols else "NULL"
         ident = f"lower({b(id_col)})" if variant == "instagram" else b(id_col)
@@ -175,7 +176,7 @@ class CrowdTangle(Adapter):
 
         platform = "instagram" if variant == "instagram" else "facebook"
         kind = {"group": "group", "instagram": "account", "page": "page"}[variant]
-        followers = f"coalesce({int_sql(_q('Followers at Posting')) if 'Followers at Posting' in cols else 'NULL'}, {int_sql(_q('Likes at Posting')) if 'Likes at Posting' in cols else 'NULL'})"
+        followers = f"coalesce({num('Followers at Posting')}, {num('Likes at Posting')})"
         name = {
             "group": first("Group Name"),
             "instagram": first("Account"),
@@ -222,9 +223,8 @@ class CrowdTangle(Adapter):
                    CASE WHEN {venue} IS NOT NULL THEN $platform END AS venue_platform,
                    CASE WHEN {venue} IS NOT NULL THEN $kind END AS venue_kind,
                    {venue} AS venue_native_id,
-                   {int_sql(_q("Likes")) if "Likes" in cols else "NULL"} AS likes,
-                   {int_sql(_q("Shares")) if "Shares" in cols else "NULL"} AS shares,
-                   {int_sql(_q("Comments")) if "Comments" in cols else "NULL"} AS comments,
+                   {num("Likes")} AS likes, {num("Shares")} AS shares,
+                   {num("Comments")} AS comments,
                    {urls} AS urls
             FROM _cw_ct2 WHERE {good}
             """,

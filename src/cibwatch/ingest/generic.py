@@ -163,6 +163,7 @@ class Generic(Adapter):
         if fmt == "jsonl":
             ctx.rows_read = read_json_lines(con, ctx.path, "_cw_genj")
             keys = sorted(json_keys(con, "_cw_genj"))
+            # NOTE: a key containing '"' cannot be written as a JSON path; it is not mappable.
             params = [f'$."{k}"' if '"' not in k else None for k in keys]
             usable = [(k, p) for k, p in zip(keys, params, strict=True) if p]
             select = "".join(

@@ -4,7 +4,9 @@ DuckDB's own `read_json(format='newline_delimited', ignore_errors=true)` drops a
 without saying which one. Reading the file as single-column CSV (a delimiter and no quote that
 valid JSON never contains raw) instead gives every line its number and raw text; `json_valid`
 then tells the broken lines apart, and invalid UTF-8 is rejected by the CSV reader with its line.
-Blank lines are counted (for line numbers) but are not records.
+Blank lines are counted (for line numbers) but are not records. NOTE: a file that mixes
+CRLF and LF line ends is split on both characters by the reader, so its line numbers can drift
+after the first CRLF (files with one kind of line end are exact).
 """
 
 from __future__ import annotations
