@@ -1,0 +1,158 @@
+"""The evidence behind an edge: its co-actions (keys, times) and both assets' posts side by side.
+
+An edge stores a few example keys with the time the pair acted on them (`edges.evidence`). The
+posts are found again from each signal's definition of its key (cibwatch.signals): a normalized
+URL (co-link), a registered domain (co-domain), `platform:post_id` of the shared post
+(co-share), the first 200 characters of the normalized text (identical-text), the ordered
+hashtag sequence (hashtag-sequence), `platform:handle` mentioned (co-mention) or replied to
+(co-reply). Signals without a findable key fall back to each asset's posts closest in time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+# Posts shown per asset per example, closest in time to the co-action first.
+POSTS_PER_SIDE = 3
+# Window for the time-only fallback.
+FALLBACK_WINDOW_SECONDS = 3600
+
+_SELECT = """
+    SELECT p.post_id, p.platform, p.native_id, strftime(p.created_at, '%Y-%m-%dT%H:%M:%SZ') AS at,
+           p.text, p.shared_post_id, p.reply_to, p.client
+    FROM posts p
+"""
+_ORDER = """
+    ORDER BY abs(epoch(p.created_at) - epoch(?::TIMESTAMP)), p.post_id LIMIT ?
+"""
+
+# signal -> (WHERE fragment over posts p for one asset, how the key becomes its parameters)
+_MATCHERS: dict[str, tuple[str, Any]] = {
+    "co-link": (
+        "p.post_id IN (SELECT post_id FROM post_urls WHERE url_norm = ?)",
+        lambda key: [key],
+    ),
+    "co-domain": (
+        "p.post_id IN (SELECT post_id FROM post_urls WHERE domain = ?)",
+        lambda key: [key],
+    ),
+    "co-share": (
+        "p.platform = ? AND (p.shared_post_id = ? OR p.quoted_post_id = ? OR p.native_id = ?)",
+        lambda key: [*_split(key), _split(key)[1], _split(key)[1]],
+    ),
+    "identical-text": ("left(p.text_norm, 200) = ?", lambda key: [key]),
+    "hashtag-sequence": (
+        "(SELECT string_agg(h.hashtag, ' ' ORDER BY h.position, h.hashtag) "
+        "FROM post_hashtags h WHERE h.post_id = p.post_id) = ?",
+        lambda key: [key],
+    ),
+    "co-mention": (
+        "p.platform = ? AND p.post_id IN (SELECT post_id FROM post_mentions WHERE mention = ?)",
+        lambda key: _split(key),
+    ),
+    "co-reply": ("p.platform = ? AND p.reply_to = ?", lambda key: _split(key)),
+}
+
+
+def _split(key: str) -> list[str]:
+    platform, _, rest = key.partition(":")
+    return [platform, rest]
+
+
+def _posts(
+    con: duckdb.DuckDBPyConnection, asset_id: int, signal: str, key: str, at: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    at_param = at.rstrip("Z").replace("T", " ") if at else None
+    matcher = _MATCHERS.get(signal)
+    if matcher is not None and key:
+        where, params_of = matcher
+        sql = f"{_SELECT} WHERE p.asset_id = ? AND {where}"
+        params: list[Any] = [asset_id, *params_of(key)]
+        if at_param:
+            sql += _ORDER
+            params += [at_param, POSTS_PER_SIDE]
+        else:
+            sql += " ORDER BY p.created_at, p.post_id LIMIT ?"
+            params.append(POSTS_PER_SIDE)
+        rows = _dicts(con.execute(sql, params))
+        if rows:
+            return rows, "key"
+    if not at_param:
+        return [], "none"
+    sql = (
+        f"{_SELECT} WHERE p.asset_id = ? AND p.created_at BETWEEN "
+        "?::TIMESTAMP - to_seconds(?) AND ?::TIMESTAMP + to_seconds(?)" + _ORDER
+    )
+    w = FALLBACK_WINDOW_SECONDS
+    rows = _dicts(con.execute(sql, [asset_id, at_param, w, at_param, w, at_param, POSTS_PER_SIDE]))
+    return rows, "time"
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def edge_evidence(
+    con: duckdb.DuckDBPyConnection, asset_a: int, asset_b: int, signal: str | None = None
+) -> dict[str, Any] | None:
+    """The edge(s) between two assets (one signal or all) with examples and matching posts."""
+    a, b = sorted((int(asset_a), int(asset_b)))
+    params: list[Any] = [a, b]
+    where = "asset_a = ? AND asset_b = ?"
+    if signal:
+        where += " AND signal = ?"
+        params.append(signal)
+    rows = _dicts(
+        con.execute(
+            f"""
+            SELECT signal, weight, events, keys,
+                   strftime(first_at, '%Y-%m-%dT%H:%M:%SZ') AS first_at,
+                   strftime(last_at, '%Y-%m-%dT%H:%M:%SZ') AS last_at, evidence
+            FROM edges WHERE {where} ORDER BY weight DESC, signal
+            """,
+            params,
+        )
+    )
+    if not rows:
+        return None
+    assets = {
+        r["asset_id"]: r
+        for r in _dicts(
+            con.execute(
+                "SELECT asset_id, platform, kind, native_id, handle, display_name "
+                "FROM assets WHERE asset_id IN (?, ?)",
+                [a, b],
+            )
+        )
+    }
+    for edge in rows:
+        try:
+            examples = json.loads(edge.pop("evidence") or "{}").get("examples", [])
+        except (ValueError, AttributeError):
+            examples = []
+        edge["examples"] = []
+        for ex in examples[:10]:
+            if not isinstance(ex, dict):
+                continue
+            key, at = str(ex.get("key") or ""), ex.get("at")
+            at = str(at) if at else None
+            posts_a, how_a = _posts(con, a, edge["signal"], key, at)
+            posts_b, how_b = _posts(con, b, edge["signal"], key, at)
+            edge["examples"].append(
+                {
+                    "key": key,
+                    "at": at,
+                    "posts_a": posts_a,
+                    "posts_b": posts_b,
+                    "matched_by": how_a if how_a == how_b else f"{how_a}/{how_b}",
+                }
+            )
+    return {
+        "asset_a": assets.get(a, {"asset_id": a}),
+        "asset_b": assets.get(b, {"asset_id": b}),
+        "edges": rows,
+    }
