@@ -122,18 +122,18 @@ INDEP_FA = (
     "به گفته بازاریان قیمت کالاهای اساسی در این مدت حدود {num} درصد افزایش یافت.",
 )
 COMMENT_EN = (
-    "It is time Western audiences heard the other side of the story on {topic}.",
-    "Mainstream media have ignored the facts about {topic} for too long.",
-    "Our correspondent in {place} spoke to several people about {topic}.",
-    "The double standards of Western governments on {topic} are plain to see.",
-    "Few commentators are willing to ask the obvious questions about {topic}.",
+    "It is time Western audiences heard the other side of the story on {topic}, {num} days on.",
+    "Mainstream media have ignored the facts about {topic} since {day}.",
+    "Our correspondent in {place} spoke to {num} people about {topic}.",
+    "The double standards of Western governments on {topic} were plain to see in {place} on {day}.",
+    "Few of the {num} commentators on {topic} are willing to ask the obvious questions.",
 )
 COMMENT_FA = (
-    "وقت آن است که مخاطبان غربی روی دیگر ماجرای {topic} را بشنوند.",
-    "رسانه‌های جریان اصلی مدت‌هاست واقعیت‌های {topic} را نادیده می‌گیرند.",
-    "خبرنگار ما در {place} با چند نفر درباره {topic} گفت‌وگو کرد.",
-    "استانداردهای دوگانه دولت‌های غربی درباره {topic} آشکار است.",
-    "کمتر تحلیلگری حاضر است پرسش‌های روشن درباره {topic} را مطرح کند.",
+    "پس از {num} روز وقت آن است که مخاطبان غربی روی دیگر ماجرای {topic} را بشنوند.",
+    "رسانه‌های جریان اصلی از {day} واقعیت‌های {topic} را نادیده می‌گیرند.",
+    "خبرنگار ما در {place} با {num} نفر درباره {topic} گفت‌وگو کرد.",
+    "استانداردهای دوگانه دولت‌های غربی درباره {topic} روز {day} در {place} آشکار شد.",
+    "از {num} تحلیلگر {topic} کمتر کسی حاضر است پرسش‌های روشن را مطرح کند.",
 )
 TITLES_EN = ("{Off} slams Western claims on {topic}", "New report exposes MEK role in {topic}",
              "Officials: {num} projects on {topic} completed", "What next for {topic}?",
@@ -159,9 +159,11 @@ CITEBACK_FA = (
 AUTHORS_EN = ("Sarah Whitfield", "Daniel Moreau", "Tom Harrington", "Helen Park", "Marco Bellini",
               "James O'Connell", "Nadia Haddad", "Peter Lindqvist", "Anna Kowalski", "Rachel Stone",
               "Omid Farahani", "Laura Bennett", "Chris Adler", "Yusuf Demir", "Eva Novak",
-              "Michael Grant")  # fmt: skip
+              "Michael Grant", "Priya Raman", "Lucas Ferreira", "Hannah Weiss", "Samir Khoury",
+              "Olivia Hart", "Jonas Berg", "Claire Dubois", "Kenji Mori")  # fmt: skip
 AUTHORS_FA = ("مریم کاظمی", "رضا نوری", "سپیده رحیمی", "کامران صادقی", "لیلا احمدی", "بهروز جعفری",
-              "نسرین موسوی", "فرهاد قاسمی", "شهرزاد کریمی", "مهدی شریفی")  # fmt: skip
+              "نسرین موسوی", "فرهاد قاسمی", "شهرزاد کریمی", "مهدی شریفی", "آزاده رستمی", "کیوان مرادی",
+              "ترانه فرهادی", "سعید بهرامی", "یاسمن عطایی", "حمید زمانی")  # fmt: skip
 
 
 def _fill(rng: np.random.Generator, template: str, lang: str, t: int) -> str:
@@ -247,19 +249,23 @@ def generate_articles(world: World) -> None:
     rng = world.rng
     arts = _Articles(rng)
     staff: dict[int, list[tuple[str, str]]] = {}  # outlet -> [(author, author_role)]
+    # Each person writes for one outlet: names are drawn without replacement per language.
+    pools = {
+        lang: list(rng.permutation(len(AUTHORS_FA if lang == "fa" else AUTHORS_EN)))
+        for lang in ("fa", "en")
+    }
     for o, (name, _domain, lang, role) in enumerate(OUTLETS):
-        pool = AUTHORS_FA if lang == "fa" else AUTHORS_EN
+        names = AUTHORS_FA if lang == "fa" else AUTHORS_EN
         if role == "state":
             staff[o] = [(f"{name} Staff", "state"), (f"{name} Desk", "state")]
         elif role == "intermediary":
             # Two authors per intermediary outlet carry state content; two write their own.
-            picks = rng.choice(len(pool), 4, replace=False)
             staff[o] = [
-                (pool[i], "intermediary" if j < 2 else "independent") for j, i in enumerate(picks)
+                (names[pools[lang].pop()], "intermediary" if j < 2 else "independent")
+                for j in range(4)
             ]
         else:
-            picks = rng.choice(len(pool), 3, replace=False)
-            staff[o] = [(pool[i], "independent") for i in picks]
+            staff[o] = [(names[pools[lang].pop()], "independent") for _ in range(3)]
     # Authors are unique per outlet; the same name at two outlets is two people.
     world.authors = [
         {"outlet": OUTLETS[o][0], "domain": OUTLETS[o][1], "outlet_role": OUTLETS[o][3],
@@ -308,13 +314,18 @@ def generate_articles(world: World) -> None:
     inter_outlets = [o for o, x in enumerate(OUTLETS) if x[3] == "intermediary"]
     state_outlets = [o for o, x in enumerate(OUTLETS) if x[3] == "state"]
     used = 0
+    turns: dict[str, int] = {}
     for c in range(n_chain + n_uncited):
         s = arts.rows[state[used]]
         used += 1
         same_lang = [o for o in inter_outlets if OUTLETS[o][2] == s["lang"]]
-        io = same_lang[rng.integers(0, len(same_lang))]
+        # Round-robin over outlets and their intermediary authors: every one of them carries
+        # state content, so "intermediary" in authors_truth.csv is earned, not just assigned.
+        turn = turns.get(s["lang"], 0)
+        turns[s["lang"]] = turn + 1
+        io = same_lang[turn % len(same_lang)]
         authors = [a for a, r in staff[io] if r == "intermediary"]
-        author = authors[rng.integers(0, len(authors))]
+        author = authors[(turn // len(same_lang)) % len(authors)]
         t_i = s["t"] + int(rng.integers(3 * HOUR, 48 * HOUR))
         reuse = ("verbatim", "reworded", "partial")[int(rng.choice(3, p=[0.35, 0.4, 0.25]))]
         if reuse == "verbatim":
@@ -327,6 +338,11 @@ def generate_articles(world: World) -> None:
             pool = COMMENT_FA if s["lang"] == "fa" else COMMENT_EN
             own = _body(rng, pool, s["lang"], t_i, 3)
             sentences = own[:1] + s["sentences"][j : j + k] + own[1:]
+        if s["lang"] == "fa" and rng.random() < 0.5:
+            # Republished through another CMS: Arabic yeh/kaf and ZWNJ lost, same words.
+            sentences = [
+                x.replace("ی", "ي").replace("ک", "ك").replace("\u200c", " ") for x in sentences
+            ]
         credited = bool(rng.random() < 0.4)
         links = []
         if credited:
@@ -358,7 +374,9 @@ def generate_articles(world: World) -> None:
             *_body(rng, pool, s["lang"], t_c, 3),
         ]
         title = _fill(rng, (TITLES_FA if s["lang"] == "fa" else TITLES_EN)[0], s["lang"], t_c)
-        cb = arts.add(co, staff[co][0][0], t_c, title, body, [inter["url"]])
+        # Most citebacks link the intermediary; some only name it.
+        named_only = bool(rng.random() < 0.3)
+        cb = arts.add(co, staff[co][0][0], t_c, title, body, [] if named_only else [inter["url"]])
         chains.append(
             {
                 "chain_id": f"chain-{len(chains) + 1:03d}",
@@ -366,6 +384,7 @@ def generate_articles(world: World) -> None:
                 "intermediary_id": inter["id"],
                 "citeback_id": arts.rows[cb]["id"],
                 "credited": credited,
+                "citeback_links": not named_only,
                 "reuse": reuse,
                 "lang": s["lang"],
                 "intermediary_outlet": inter["outlet"],
@@ -375,7 +394,39 @@ def generate_articles(world: World) -> None:
             }
         )
 
-    # Decoys. State outlets copying each other (not laundering through an intermediary).
+    # Decoys. A state outlet citing an intermediary's own commentary (nothing of its reused).
+    inter_rows = [i for i in base if arts.rows[i]["role"] == "intermediary"]
+    for _ in range(world.n(8, 2)):
+        r = arts.rows[inter_rows[rng.integers(0, len(inter_rows))]]
+        same = [o for o in state_outlets if OUTLETS[o][2] == r["lang"]]
+        o = same[rng.integers(0, len(same))]
+        t = r["t"] + int(rng.integers(6 * HOUR, 72 * HOUR))
+        pool = STATE_FA if r["lang"] == "fa" else STATE_EN
+        cite = (CITEBACK_FA if r["lang"] == "fa" else CITEBACK_EN)[1]
+        body = [
+            cite.format(inter=r["outlet"], claim=r["sentences"][0]),
+            *_body(rng, pool, r["lang"], t, 3),
+        ]
+        arts.add(o, staff[o][0][0], t, r["title"], body, [r["url"]])
+    # The other direction: a state outlet copies an intermediary's piece and links it. The
+    # reuse runs intermediary -> state, so there is no chain.
+    for _ in range(world.n(6, 2)):
+        r = arts.rows[inter_rows[rng.integers(0, len(inter_rows))]]
+        same = [o for o in state_outlets if OUTLETS[o][2] == r["lang"]]
+        o = same[rng.integers(0, len(same))]
+        t = r["t"] + int(rng.integers(2 * HOUR, 48 * HOUR))
+        arts.add(
+            o,
+            staff[o][1][0],
+            t,
+            r["title"],
+            [
+                *r["sentences"],
+                (CREDIT_FA if r["lang"] == "fa" else CREDIT_EN).format(outlet=r["outlet"]),
+            ],
+            [r["url"]],
+        )
+    # State outlets copying each other (not laundering through an intermediary).
     for _ in range(world.n(15, 3)):
         s = arts.rows[state[used]]
         used += 1

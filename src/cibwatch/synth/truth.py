@@ -17,7 +17,7 @@ import numpy as np
 
 TRUTH_COLUMNS = ("platform", "kind", "native_id", "label", "operation", "tactic")
 CHAIN_COLUMNS = (
-    "chain_id", "state_id", "intermediary_id", "citeback_id", "credited", "reuse", "lang",
+    "chain_id", "state_id", "intermediary_id", "citeback_id", "credited", "citeback_links", "reuse", "lang",
     "intermediary_outlet", "intermediary_author", "gap1_hours", "gap2_hours",
 )  # fmt: skip
 AUTHOR_COLUMNS = ("outlet", "domain", "outlet_role", "author", "author_role")
@@ -55,7 +55,9 @@ def write_laundering(out: Path, chains: dict, authors: list[dict]) -> None:
         for i in range(n):
             w.writerow(
                 [
-                    str(chains[c][i]).lower() if c == "credited" else chains[c][i]
+                    str(chains[c][i]).lower()
+                    if c in ("credited", "citeback_links")
+                    else chains[c][i]
                     for c in CHAIN_COLUMNS
                 ]
             )
