@@ -41,8 +41,6 @@ class Articles(Adapter):
     priority: ClassVar[int] = 30
 
     def sniff(self, sniff: Sniff) -> bool:
-        if sniff.columns:
-            return False
         text = head_text(sniff.head)
         first = text.split("\n", 1)[0]
         return (

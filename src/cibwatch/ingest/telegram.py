@@ -70,8 +70,6 @@ class Telegram(Adapter):
     priority: ClassVar[int] = 30
 
     def sniff(self, sniff: Sniff) -> bool:
-        if sniff.columns:
-            return False
         text = head_text(sniff.head)
         return (
             text.startswith("{")
