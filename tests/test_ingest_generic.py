@@ -143,6 +143,21 @@ def test_venue_and_reingest(ws, tmp_path):
     assert q(ws, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM assets)") == before
 
 
+def test_time_format_with_offset(ws, tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("id,who,at\n1,a,01.09.2021 10:00 +0330\n", encoding="utf-8")
+    mapping = {
+        "posts": {
+            "platform": "web",
+            "native_id": "id",
+            "asset_native_id": "who",
+            "created_at": {"column": "at", "format": "%d.%m.%Y %H:%M %z"},
+        }
+    }
+    ingest_file(ws, csv, mapping=mapping)
+    assert q(ws, "SELECT created_at FROM posts") == [(dt.datetime(2021, 9, 1, 6, 30),)]
+
+
 def test_mapping_reports_every_problem_numbered(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
