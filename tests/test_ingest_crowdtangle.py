@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cibwatch.errors import FormatError
 from cibwatch.ingest import detect_format, ingest_file
+from cibwatch.ingest.crowdtangle import TIME_ZONES, zoned_time_sql
 from cibwatch.store import Workspace
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
@@ -197,3 +201,32 @@ def test_reingest_adds_nothing(ws):
         "(SELECT count(*) FROM post_urls), (SELECT count(*) FROM quarantine)",
     )
     assert before == after
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    when=st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1)),
+    zone=st.one_of(
+        st.sampled_from(sorted(TIME_ZONES)),
+        st.tuples(
+            st.sampled_from("+-"), st.integers(0, 14), st.sampled_from([0, 30, 45]), st.booleans()
+        ),
+    ),
+)
+def test_zoned_times_match_python(when, zone):
+    when = when.replace(microsecond=0)
+    if isinstance(zone, str):
+        text, offset = zone, TIME_ZONES[zone]
+    else:
+        sign, hours, minutes, colon = zone
+        text = f"{sign}{hours:02d}{':' if colon else ''}{minutes:02d}"
+        offset = (1 if sign == "+" else -1) * (hours * 60 + minutes)
+    utc, _, _ = zoned_time_sql("$t")
+    con = duckdb.connect()
+    try:
+        got = con.execute(f"SELECT {utc}", {"t": f"{when:%Y-%m-%d %H:%M:%S} {text}"}).fetchall()[0][
+            0
+        ]
+    finally:
+        con.close()
+    assert got == when - dt.timedelta(minutes=offset)
