@@ -135,6 +135,12 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         ) k
         ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
     """)
+    # What the URL, hashtag and mention steps need, without the asset joins.
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW _cw_post_lists AS
+        SELECT k.post_id, p.text, p.urls, p.hashtags, p.mentions
+        FROM stg_posts p JOIN _cw_keep k ON p.line = k.line
+    """)
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _cw_posts AS
         SELECT k.post_id, p.*, a.asset_id, v.asset_id AS venue_id
@@ -166,7 +172,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         FROM (
             SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS url
             FROM (SELECT post_id, coalesce(urls, regexp_extract_all(text, $url)) AS l
-                  FROM _cw_posts)
+                  FROM _cw_post_lists)
         )
         """,
         {"trail": URL_TRAIL_RE, "url": URL_RE},
@@ -183,7 +189,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         CREATE OR REPLACE TEMP TABLE _cw_tags AS
         SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
         FROM (SELECT post_id, coalesce(hashtags, regexp_extract_all(text, $re, 1)) AS l
-              FROM _cw_posts)
+              FROM _cw_post_lists)
         """,
         {"re": HASHTAG_RE},
     )
@@ -207,14 +213,14 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         FROM (
             SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
             FROM (SELECT post_id, coalesce(mentions, regexp_extract_all(text, $re, 1)) AS l
-                  FROM _cw_posts)
+                  FROM _cw_post_lists)
         )
         WHERE ltrim(trim(raw), '@') <> ''
         """,
         {"re": MENTION_RE},
     )
-    inserted = _count(con, "_cw_posts")
-    con.execute("DROP VIEW _cw_posts")
+    inserted = _count(con, "_cw_keep")
+    con.execute("DROP VIEW _cw_posts; DROP VIEW _cw_post_lists")
     for t in ("_cw_keep", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
         con.execute(f"DROP TABLE {t}")
     return inserted, staged - inserted

@@ -75,7 +75,10 @@ def list_field_sql(col: str) -> str:
     """SQL: a list field written "['a', 'b']", '[a, b]', 'a,b' or empty -> VARCHAR[] (never NULL)."""
     # Quoted items are taken whole, so URLs containing commas survive.
     return f"""(CASE
-        WHEN {col} IS NULL OR trim({col}) IN ('', '[]') THEN []::VARCHAR[]
+        WHEN {col} IS NULL OR {col} IN ('', '[]') THEN []::VARCHAR[]
+        WHEN prefix({col}, '[''') AND suffix({col}, ''']') AND NOT contains({col}[3:-3], '''')
+            THEN string_split({col}[3:-3], ''', ''')
+        WHEN trim({col}) IN ('', '[]') THEN []::VARCHAR[]
         WHEN regexp_matches({col}, '^\\s*\\[\\s*[''"]')
             THEN list_filter(list_transform(regexp_extract_all({col}, '''[^'']*''|"[^"]*"'),
                              lambda s: s[2:-2]), lambda s: s <> '')

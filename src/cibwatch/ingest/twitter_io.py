@@ -126,29 +126,31 @@ class TwitterIO(Adapter):
         b = lambda n: _blank(n, present)  # noqa: E731
         lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
         time = parse_time_sql('"tweet_time"')
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _cw_tw2 AS SELECT *, {time} AS _t FROM _cw_tw")
-        self._quarantine_missing_ids(ctx, "tweetid", "userid", table="_cw_tw2")
+        # One pass decides each row's fate: a reason to quarantine it, or none.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP VIEW _cw_tw2 AS
+            SELECT *, CASE
+                WHEN nullif(trim(tweetid), '') IS NULL THEN 'missing id: tweetid is empty'
+                WHEN nullif(trim(userid), '') IS NULL THEN 'missing id: userid is empty'
+                WHEN _t IS NULL THEN 'unparseable time: tweet_time '
+                     || coalesce('''' || tweet_time || '''', 'missing')
+            END AS _reason
+            FROM (SELECT *, {time} AS _t FROM _cw_tw)
+        """)
         con.execute("""
             INSERT INTO stg_quarantine
-            SELECT line, 'unparseable time: tweet_time ' || coalesce('''' || tweet_time || '''', 'missing'),
-                   CAST(to_json(t) AS VARCHAR)
-            FROM _cw_tw2 t
-            WHERE t._t IS NULL AND nullif(trim(tweetid), '') IS NOT NULL
-              AND nullif(trim(userid), '') IS NOT NULL
+            SELECT line, _reason, CAST(to_json(t) AS VARCHAR) FROM _cw_tw2 t
+            WHERE _reason IS NOT NULL
         """)
-        # One row per account first (the latest non-empty value of each field), so the
-        # conversions run on accounts, not on every tweet.
-        latest = ", ".join(
-            f'arg_max("{c}", line) FILTER (WHERE nullif(trim("{c}"), \'\') IS NOT NULL) AS "{c}"'
-            for c in USER_COLUMNS
-            if c in present and c != "userid"
-        )
+        # One row per account first (its latest tweet's fields), so the conversions run on
+        # accounts, not on every tweet.
+        fields = ", ".join(f'"{c}"' for c in USER_COLUMNS if c in present and c != "userid")
         con.execute(f"""
             INSERT INTO stg_assets BY NAME
             SELECT {_asset_select(present)} FROM (
-                SELECT max(line) AS line, userid, {latest} FROM _cw_tw2
-                WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
-                  AND nullif(trim(tweetid), '') IS NOT NULL
+                SELECT max(line) AS line, userid,
+                       unnest(arg_max(struct_pack({fields}), line))
+                FROM _cw_tw2 WHERE _reason IS NULL
                 GROUP BY userid
             )
         """)
@@ -174,9 +176,7 @@ class TwitterIO(Adapter):
                    {int_sql(_col("reply_count", present))} AS comments,
                    {lst("urls")} AS urls, {lst("hashtags")} AS hashtags,
                    {lst("user_mentions")} AS mentions
-            FROM _cw_tw2
-            WHERE _t IS NOT NULL AND nullif(trim(userid), '') IS NOT NULL
-              AND nullif(trim(tweetid), '') IS NOT NULL
+            FROM _cw_tw2 WHERE _reason IS NULL
         """)
         con.execute("DROP VIEW _cw_tw2")
         drop_csv_lines(con, "_cw_tw")
