@@ -87,6 +87,7 @@ def outlet_accounts(world: World, skip: tuple[str, ...] = ("azadinews.com",)) ->
 
 
 def facebook_pages(world: World) -> None:
+    """Community, fan and business Pages: ordinary text, photos and link shares."""
     rng = world.rng
     n = world.n(110, 5)
     persian = rng.random(n) < 0.6
@@ -174,6 +175,7 @@ def facebook_groups(world: World) -> np.ndarray:
 
 
 def instagram(world: World) -> None:
+    """Ordinary Instagram accounts: captions with a few hashtags."""
     rng = world.rng
     n = world.n(250, 10)
     aids, tz, persian = people(world, n, "instagram")
@@ -193,6 +195,7 @@ def instagram(world: World) -> None:
 
 
 def telegram_channels(world: World) -> None:
+    """News channels posting headlines and links, now and then forwarding each other."""
     rng = world.rng
     n = world.n(25, 3)
     _, persian, _ = regions(rng, n)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cibwatch.synth import narratives as nv
 from cibwatch.synth import text as tx
@@ -64,6 +65,7 @@ def _accounts(
     bio: pa.Array | str = "",
     lang: str = "fa",
 ) -> np.ndarray:
+    """Add `n` operation assets (Persian personas run from Tehran); returns their indices."""
     rng = world.rng
     persian = np.ones(n, dtype=bool)
     display, stem = tx.person_names(rng, persian)
@@ -79,7 +81,7 @@ def _accounts(
     if handle_style == "default":  # the sign-up form's suggestion: Name + eight digits
         first = pick(tx.LATIN_FIRST, rng.integers(0, len(tx.LATIN_FIRST), n))
         handle = cat(
-            pa.compute.utf8_capitalize(first),
+            pc.utf8_capitalize(first),
             pa.array(rng.integers(10_000_000, 99_999_999, n)).cast(pa.string()),
         )
     else:
@@ -116,6 +118,7 @@ def _tehran_daytime(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def amplifiers(world: World) -> None:
+    """Copy-paste amplifiers created in bursts, retweeting seed accounts within seconds."""
     op = "op_amplifiers"
     rng = world.rng
     s, n = world.n(8, 3), world.n(170, 12)
@@ -203,6 +206,7 @@ def amplifiers(world: World) -> None:
 
 
 def pages_groups(world: World, organic_groups: np.ndarray) -> None:
+    """Pages, Groups and admins pushing state-media and intermediary links within 30 minutes."""
     op = "op_pages_groups"
     rng = world.rng
     p, g, m = world.n(18, 4), world.n(8, 2), world.n(10, 3)
@@ -248,6 +252,7 @@ def pages_groups(world: World, organic_groups: np.ndarray) -> None:
 
 
 def patient(world: World) -> None:
+    """Aged personas abroad posting paraphrases among filler, in Tehran office hours only."""
     op = "op_patient"
     rng = world.rng
     n = world.n(40, 6)
@@ -343,6 +348,7 @@ def patient(world: World) -> None:
 
 
 def crossplatform(world: World, organic_groups: np.ndarray) -> None:
+    """Facebook accounts, Instagram accounts, Pages and Groups carrying the same texts and links."""
     op = "op_crossplatform"
     rng = world.rng
     nf, ni, npg, ng = world.n(25, 3), world.n(60, 5), world.n(6, 2), world.n(6, 2)
@@ -415,6 +421,7 @@ def crossplatform(world: World, organic_groups: np.ndarray) -> None:
 
 
 def telegram(world: World) -> None:
+    """A hub channel and five satellites forwarding it within minutes."""
     op = "op_telegram"
     rng = world.rng
     n = 6
@@ -456,6 +463,7 @@ def telegram(world: World) -> None:
 
 
 def small(world: World) -> None:
+    """Five accounts registered the same day, posting a hashtag campaign together."""
     op = "op_small"
     rng = world.rng
     n = 5

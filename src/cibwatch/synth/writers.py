@@ -163,7 +163,9 @@ def twitter_io(f: Frame, out: Path) -> np.ndarray:
     }
     flat = pc.list_flatten(ments).to_pylist()
     ids = pa.array([by_handle.get(h.lower(), h) for h in flat], pa.string())
-    ment_ids = pa.ListArray.from_arrays(ments.offsets, ids)
+    lengths = pc.list_value_length(ments).to_numpy(zero_copy_only=False)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    ment_ids = pa.ListArray.from_arrays(pa.array(offsets), ids)
     rt_uid = f.nid_col(p["aid"][orig])
     ment_txt = _pylist(ment_ids, quoted=False)
     rt_ment = pc.if_else(
@@ -468,6 +470,7 @@ def telegram(f: Frame, out: Path) -> np.ndarray:
 
 
 def articles(world_articles: dict, out: Path) -> None:
+    """articles/articles.jsonl: one article per line, published_at in ISO 8601 UTC."""
     a = world_articles
     folder = out / "articles"
     folder.mkdir(parents=True, exist_ok=True)
