@@ -280,14 +280,22 @@ def _block(
     r, h = r[sel], h[sel]
     fp = np.zeros(len(keep), np.uint64)
     np.add.at(fp, r, h)  # uint64 addition wraps: an order-free hash of the shingle multiset
+    return keep.astype(np.int64), set_signatures(r, h, len(keep), num_perm), fp
+
+
+def set_signatures(row: np.ndarray, h: np.ndarray, n: int, num_perm: int) -> np.ndarray:
+    """One-permutation MinHash of n sets given as (set row, 64-bit element hash) pairs.
+
+    Every row in range(n) must hold at least one element. Returns uint32 (n, num_perm).
+    """
     # One-permutation hashing: the high 32 bits pick the bin, the low 32 bits compete in it.
     bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
     vals = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    sig = np.full(len(keep) * num_perm, _EMPTY, dtype=np.uint32)
-    np.minimum.at(sig, r * num_perm + bins.astype(np.int64), vals)
-    sig = sig.reshape(len(keep), num_perm)
+    sig = np.full(n * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, row.astype(np.int64) * num_perm + bins.astype(np.int64), vals)
+    sig = sig.reshape(n, num_perm)
     _densify(sig)
-    return keep.astype(np.int64), sig, fp
+    return sig
 
 
 def _densify(sig: np.ndarray) -> None:

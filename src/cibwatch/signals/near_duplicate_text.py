@@ -143,7 +143,7 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
     )
     asset = data.column("asset_id").to_numpy().astype(np.int64)[sigs.index]
     ts = _epoch_seconds(data.column("created_at"))[sigs.index]
-    bands = _shared_band_keys(sigs.values, params.bands)
+    bands = shared_band_keys(sigs.values, params.bands)
     band_table = pa.table(
         {
             "key": pa.array(bands[1], pa.int64()),
@@ -152,11 +152,14 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
             "ts": pa.array(ts[bands[0]], pa.int64()),
         }
     )
-    cand = ctx.to_arrow(candidate_pairs(ctx.from_arrow("nd_bands", band_table), params))
+    bucketed = ctx.from_arrow("nd_bands", band_table)
+    cand = ctx.to_arrow(
+        candidate_pairs(bucketed, params.window, params.max_bucket_assets, params.neighbours)
+    )
     d1 = cand.column("d1").to_numpy().astype(np.int64)
     d2 = cand.column("d2").to_numpy().astype(np.int64)
     n_k = cand.column("n_k").to_numpy().astype(np.int64)
-    jac = _verify(sigs.values, d1, d2)
+    jac = verify(sigs.values, d1, d2)
     ok = jac >= params.threshold - 1e-9
     d1, d2, n_k, jac = d1[ok], d2[ok], n_k[ok], jac[ok]
 
@@ -203,21 +206,25 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
     )
 
 
-def candidate_pairs(bands: ir.Table, params: NearDuplicateParams) -> ir.Table:
-    """Post pairs (d1 < d2) that share an LSH bucket within Δt, with the bucket's audience n_k.
+def candidate_pairs(
+    bands: ir.Table, window: float, max_bucket_assets: int, neighbours: int
+) -> ir.Table:
+    """Pairs (d1 < d2) of rows that share an LSH bucket within `window` seconds, with n_k.
 
-    Same pairing scheme as the co-action operator: rows numbered by time within their bucket,
-    each row joined only against its own and the previous block (time blocks of Δt; rank
-    blocks of `neighbours` in boilerplate buckets).
+    `bands` has columns key (bucket), doc (row id), asset_id and ts (epoch seconds); n_k is the
+    number of distinct assets of the smallest bucket the pair shares. Same pairing scheme as
+    the co-action operator: rows numbered by time within their bucket, each row joined only
+    against its own and the previous block (time blocks of the window; rank blocks of
+    `neighbours` in buckets with more than `max_bucket_assets` assets).
     """
-    window = max(int(np.ceil(params.window)), 1)
-    k = params.neighbours
+    block_s = max(int(np.ceil(window)), 1)
+    k = neighbours
     pop = bands.group_by("key").aggregate(n_k=bands.asset_id.nunique())
     pop = pop.filter(pop.n_k >= 2)
     b = bands.join(pop, "key")
     b = b.mutate(rn=ibis.row_number().over(group_by=b.key, order_by=[b.ts, b.doc]))
-    boiler = b.n_k > params.max_bucket_assets
-    b = b.mutate(block=ibis.ifelse(boiler, b.rn // k, b.ts // window).cast("int64"), boiler=boiler)
+    boiler = b.n_k > max_bucket_assets
+    b = b.mutate(block=ibis.ifelse(boiler, b.rn // k, b.ts // block_s).cast("int64"), boiler=boiler)
     left = b.select(
         "key", "block", "n_k", "boiler", l_doc="doc", l_asset="asset_id", l_ts="ts", l_rn="rn"
     )
@@ -230,7 +237,7 @@ def candidate_pairs(bands: ir.Table, params: NearDuplicateParams) -> ir.Table:
     p = left.join(right, [left.key == right.key, left.block == right.jb])
     p = p.filter(
         p.l_rn < p.r_rn,
-        p.r_ts - p.l_ts <= params.window,
+        p.r_ts - p.l_ts <= window,
         p.l_asset != p.r_asset,
         ~p.boiler | (p.r_rn - p.l_rn <= k),
     )
@@ -238,7 +245,7 @@ def candidate_pairs(bands: ir.Table, params: NearDuplicateParams) -> ir.Table:
     return p.group_by(["d1", "d2"]).aggregate(n_k=p.n_k.min()).order_by(["d1", "d2"])
 
 
-def _shared_band_keys(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
+def shared_band_keys(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
     """(doc, key) for every band key held by at least two documents, band by band.
 
     Most texts are unique, so this keeps the rows sent to the engine to the few that can pair.
@@ -260,7 +267,7 @@ def _shared_band_keys(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarr
     return np.concatenate(docs).astype(np.int64), np.concatenate(out)
 
 
-def _verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
+def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
     """Estimated Jaccard of each candidate pair (share of equal signature positions)."""
     out = np.empty(len(d1), dtype=np.float64)
     for lo in range(0, len(d1), chunk):
@@ -298,4 +305,11 @@ def _empty_per_text(ts_type: pa.DataType) -> pa.Table:
     )
 
 
-__all__ = ["NearDuplicateParams", "NearDuplicateText", "candidate_pairs", "near_duplicate_pairs"]
+__all__ = [
+    "NearDuplicateParams",
+    "NearDuplicateText",
+    "candidate_pairs",
+    "near_duplicate_pairs",
+    "shared_band_keys",
+    "verify",
+]
