@@ -180,3 +180,21 @@ def test_cli_table_and_missing_networks(tmp_path):
     (ws / "out" / "networks.json").unlink()
     with pytest.raises(FormatError, match="cibwatch detect"):
         evaluate(truth, ws)
+
+
+def test_laundering_only_when_detect_has_not_run(tmp_path):
+    art = {"url": "u", "outlet": "o", "published_at": "2021-09-01T00:00:00Z"}
+    chain = {
+        "state": {**art, "id": "s1"},
+        "intermediary": {**art, "id": "i1"},
+        "citeback": {**art, "id": "c1"},
+    }
+    truth, ws = write_world(tmp_path, [], chains=[chain])
+    (ws / "out" / "networks.json").unlink()
+    (tmp_path / "laundering_truth.csv").write_text(
+        "chain_id,state_id,intermediary_id,citeback_id,credited\nc,s1,i1,c1,false\n"
+    )
+    r = evaluate(truth, ws)
+    assert r["f1"] is None and r["laundering"]["recall"] == 1.0
+    res = CliRunner().invoke(app, ["evaluate", "--truth", str(truth), "-w", str(ws)])
+    assert res.exit_code == 0 and "1 found, 1 planted" in res.stdout

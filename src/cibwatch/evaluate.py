@@ -246,15 +246,20 @@ def evaluate(
     truth_path = Path(truth_path)
     out = Path(workspace) / "out"
     truth = read_truth(truth_path)
-    networks = read_networks(out / "networks.json")
-    result = score_networks(truth, networks)
-    if top:
-        topk = score_networks(truth, networks[:top])
-        topk.pop("per_network")
-        result["top_k"] = {"k": top, **topk}
     chains = truth_path.parent / "laundering_truth.csv"
     found = out / "laundering.json"
-    if chains.is_file() and found.is_file():
+    laundering = chains.is_file() and found.is_file()
+    if not (out / "networks.json").is_file() and laundering:
+        # Only `cibwatch launder` has run: score the chains, leave the network metrics empty.
+        result: dict[str, Any] = {k: None for k in ("precision", "recall", "f1", "ari")}
+        result["networks"] = None
+    else:
+        result = score_networks(truth, read_networks(out / "networks.json"))
+        if top:
+            topk = score_networks(truth, read_networks(out / "networks.json")[:top])
+            topk.pop("per_network")
+            result["top_k"] = {"k": top, **topk}
+    if laundering:
         result["laundering"] = score_laundering(
             chains, found, truth_path.parent / "authors_truth.csv"
         )

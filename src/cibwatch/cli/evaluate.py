@@ -34,7 +34,6 @@ def evaluate(
     import json
 
     from rich.markup import escape
-    from rich.table import Table
 
     from cibwatch.evaluate import evaluate as run
 
@@ -42,6 +41,35 @@ def evaluate(
     if json_out:
         out.print_json(json.dumps(result, ensure_ascii=False), indent=None)
         return
+    if result["networks"] is None:
+        console.print("no networks.json in the workspace: scoring laundering chains only")
+    else:
+        _network_tables(result)
+    if "laundering" in result:
+        la = result["laundering"]
+        out.print(
+            f"laundering chains: {la['chains_found']} found, {la['chains_planted']} planted; "
+            f"precision {_pct(la['precision'])}, recall {_pct(la['recall'])}, F1 {_pct(la['f1'])}",
+            highlight=False,
+        )
+        if "intermediaries_above_independents" in la:
+            out.print(
+                f"intermediary authors ranked: {la['intermediary_authors_ranked']} of "
+                f"{la['intermediary_authors']}; all above every independent author: "
+                f"{'yes' if la['intermediaries_above_independents'] else 'no'}",
+                highlight=False,
+            )
+    if result.get("unknown_members"):
+        console.print(
+            f"{result['unknown_members']} network members are not in {escape(str(truth))} (ignored)",
+            highlight=False,
+        )
+
+
+def _network_tables(result: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="io assets", show_header=True)
     for col in ("", "precision", "recall", "F1", "FPR authentic", "FPR organic", "ARI", "networks"):
         table.add_column(col, justify="right")
@@ -72,18 +100,6 @@ def evaluate(
             str(len(r["networks"])),
         )
     out.print(ops)
-    if "laundering" in result:
-        la = result["laundering"]
-        out.print(
-            f"laundering chains: {la['chains_found']} found, {la['chains_planted']} planted; "
-            f"precision {_pct(la['precision'])}, recall {_pct(la['recall'])}, F1 {_pct(la['f1'])}",
-            highlight=False,
-        )
-    if result["unknown_members"]:
-        console.print(
-            f"{result['unknown_members']} network members are not in {escape(str(truth))} (ignored)",
-            highlight=False,
-        )
 
 
 def register(app: typer.Typer) -> None:
