@@ -127,9 +127,13 @@ class Generic(Adapter):
         mapping = load_mapping(ctx.options["mapping"])
         fmt = input_format(ctx.path, mapping.input_format)
         available = self._read(ctx, fmt)
+        found = (
+            f"found: {', '.join(sorted(available)[:12])}"
+            if available
+            else f"no columns found reading it as {fmt}; set [input] format"
+        )
         problems = [
-            f"{paths[0]}: column {col!r} is not in {ctx.path.name} "
-            f"(found: {', '.join(sorted(available)[:12])})"
+            f"{paths[0]}: column {col!r} is not in {ctx.path.name} ({found})"
             for col, paths in mapping.columns().items()
             if col not in available
         ]
