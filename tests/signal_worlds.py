@@ -138,3 +138,38 @@ def edges(ws: Workspace, signal: str | None = None) -> list[dict[str, Any]]:
 
 def pairs(ws: Workspace, signal: str) -> set[tuple[int, int]]:
     return {(e["asset_a"], e["asset_b"]) for e in edges(ws, signal)}
+
+
+def seeded_posts(seed: int, n_assets: int = 40, n_posts: int = 400) -> list[dict[str, Any]]:
+    """A small random world that exercises every co-action signal, with a planted group."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    urls = [f"https://site{i % 7}.example/{i}" for i in range(25)]
+    tags = ["ایران", "آزادی", "news", "ورزش", "tehran"]
+    texts = [f"متن شماره {i} درباره‌ی اخبار امروز کشور" for i in range(15)]
+    posts: list[dict[str, Any]] = []
+    for i in range(n_posts):
+        # Assets 1-6 are a planted group acting in bursts; the rest act at random.
+        planted = rng.random() < 0.3
+        asset = int(rng.integers(1, 7)) if planted else int(rng.integers(7, n_assets + 1))
+        t = int(rng.integers(0, 40)) * 600 + (
+            int(rng.integers(0, 30)) if planted else int(rng.integers(0, 3600))
+        )
+        post: dict[str, Any] = {"asset": asset, "t": t, "id": f"p{i}"}
+        kind = rng.random()
+        if kind < 0.25 and i > 0:
+            post["shared"] = f"p{int(rng.integers(0, min(i, 8)))}"
+        else:
+            post["text"] = texts[int(rng.integers(0, len(texts)))]
+            post["urls"] = list(rng.choice(urls, size=int(rng.integers(0, 3)), replace=False))
+            post["hashtags"] = [
+                tags[j] for j in rng.permutation(len(tags))[: int(rng.integers(0, 4))]
+            ]
+            post["mentions"] = [
+                f"user{int(m)}" for m in rng.integers(1, 10, size=int(rng.integers(0, 3)))
+            ]
+            if rng.random() < 0.2:
+                post["reply_to"] = f"p{int(rng.integers(0, 8))}"
+        posts.append(post)
+    return posts
