@@ -100,3 +100,34 @@ STORM_FA = "ما صدای زندانیان سیاسی هستیم؛ آزادی ب
 STORM_EN = "We will not stay silent. Stop the executions in Iran now"
 STORM_TAG_FA = "آزادی_زندانیان_سیاسی"
 STORM_TAG_EN = "StopExecutionsInIran"
+
+# Each operation has its own messages and hashtags; the campaign's core line (ATTACK_FA[0])
+# is shared by all of them, as separate teams of one actor repeat the same slogan.
+PAGES_FA = (
+    "افشاگری تازه درباره جنایات منافقین را بخوانید",
+    "گزارش ویژه: دست‌های پنهان پشت اغتشاشات",
+    "رسانه‌های غربی این خبر را سانسور کردند",
+    "حقایقی که شبکه‌های ماهواره‌ای نمی‌گویند",
+)
+CROSS_FA = (
+    "افتخار می‌کنیم به خدمت‌رسانی شبانه‌روزی دولت",
+    "ایران با مدیریت جهادی از تحریم عبور می‌کند",
+    "مردم قدردان تلاش‌های بی‌وقفه مسئولان هستند",
+    "جوانان ایرانی پای نظام ایستاده‌اند",
+)
+TELEGRAM_FA = (
+    "فوری: اعترافات یک عضو جداشده از سازمان منافقین",
+    "ویدئو: آنچه در کمپ اشرف گذشت",
+    "سند جدید از همکاری منافقین با سرویس‌های بیگانه",
+)
+OP_MESSAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # operation -> (templates, hashtags)
+    "op_amplifiers": (ATTACK_FA + PRAISE_FA, HASHTAGS_FA),
+    "op_pages_groups": (ATTACK_FA[:1] + PAGES_FA, ("افشاگری", "رسانه_آزاد", "حقیقت", "منافقین")),
+    "op_crossplatform": (
+        ATTACK_FA[:1] + CROSS_FA,
+        ("دولت_مردمی", "ایران_قوی", "مدیریت_جهادی", "ما_ایستاده‌ایم"),
+    ),
+    "op_telegram": (ATTACK_FA[:1] + TELEGRAM_FA, ("فوری", "اشرف", "منافقین")),
+    "op_small": (ATTACK_FA[:1] + ATTACK_FA[3:], ("فرقه_رجوی", "NoToMEK", "منافقین")),
+}

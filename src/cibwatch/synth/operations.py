@@ -46,7 +46,15 @@ from cibwatch.synth.world import (
 )
 
 TARGETS = tuple(o[0] for o in OFFICIALS)
-TEMPLATES_FA = nv.ATTACK_FA + nv.PRAISE_FA
+TEMPLATES_FA, HASHTAGS_FA = nv.OP_MESSAGES["op_amplifiers"]
+# Each operation's favourite sources: separate teams push different outlets.
+SOURCES = {
+    "op_amplifiers": ("tasnimnews.com", "farsnews.ir"),
+    "op_pages_groups": ("presstv.ir", "tasnimnews.com", "globalhorizonreview.com",
+                        "freethinkerpost.net", "meobserverdaily.org"),
+    "op_crossplatform": ("irna.ir", "mehrnews.com", "kayhan.ir", "sedayemostaghel.com"),
+    "op_telegram": ("farsnews.ir", "kayhan.ir"),
+}  # fmt: skip
 
 
 def _accounts(
@@ -136,7 +144,7 @@ def amplifiers(world: World) -> None:
     text, tags, ments = tx.varied(
         rng,
         pick(TEMPLATES_FA, rng.integers(0, len(TEMPLATES_FA), k)),
-        nv.HASHTAGS_FA,
+        HASHTAGS_FA,
         TARGETS,
         p_arabic=0.0,
     )
@@ -165,8 +173,8 @@ def amplifiers(world: World) -> None:
     wtemp = rng.integers(0, len(TEMPLATES_FA), waves)
     wi, ai = participants(rng, rng.uniform(0.3, 0.7, waves) * world.dilute, n)
     t = wt[wi] + rng.lognormal(np.log(240), 0.8, len(wi)).astype(np.int64)
-    text, tags, ments = tx.varied(rng, pick(TEMPLATES_FA, wtemp[wi]), nv.HASHTAGS_FA, TARGETS)
-    art, _ = article_pick(rng, world, wt, ("state",))
+    text, tags, ments = tx.varied(rng, pick(TEMPLATES_FA, wtemp[wi]), HASHTAGS_FA, TARGETS)
+    art, _ = article_pick(rng, world, wt, ("state",), SOURCES["op_amplifiers"])
     has_link = (rng.random(waves) < 0.35)[wi]
     url = when(has_link, tracked(rng, pick(world.articles["url"], art[wi]), "twitter"), "")
     world.add_posts(
@@ -209,6 +217,7 @@ def pages_groups(world: World, organic_groups: np.ndarray) -> None:
     """Pages, Groups and admins pushing state-media and intermediary links within 30 minutes."""
     op = "op_pages_groups"
     rng = world.rng
+    templates, hashtags = nv.OP_MESSAGES["op_pages_groups"]
     p, g, m = world.n(18, 4), world.n(8, 2), world.n(10, 3)
     pages = _accounts(world, p, "facebook", op, "link_pushing_page", burst_dates(rng, p, ["2020-05-10", "2021-02-03"], 72),
                       kind="page", names=nv.OP_PAGE_NAMES, followers=heavy_counts(rng, p, 1500, 0.9, 50, 60000))  # fmt: skip
@@ -224,17 +233,14 @@ def pages_groups(world: World, organic_groups: np.ndarray) -> None:
         handle_style="person",
     )
     items = world.sq(60, 12)
-    art, t0 = article_pick(
-        rng, world, START + rng.integers(HOUR, (DAYS - 1) * DAY, items), ("state", "intermediary")
-    )
+    t0 = START + rng.integers(HOUR, (DAYS - 1) * DAY, items)
+    art, t0 = article_pick(rng, world, t0, ("state", "intermediary"), SOURCES["op_pages_groups"])
     t0 = t0 + rng.integers(10 * 60, 3 * HOUR, items)
-    tmpl = rng.integers(0, len(TEMPLATES_FA), items)
+    tmpl = rng.integers(0, len(templates), items)
     for who, frac, venue_pool in ((pages, (0.5, 0.9), None), (admins, (0.6, 1.0), groups)):
         ii, wi = participants(rng, rng.uniform(*frac, items) * world.dilute, len(who))
         t = t0[ii] + rng.integers(0, 30 * 60, len(ii))
-        text, tags, _ = tx.varied(
-            rng, pick(TEMPLATES_FA, tmpl[ii]), nv.HASHTAGS_FA, tag_sizes=(1, 2)
-        )
+        text, tags, _ = tx.varied(rng, pick(templates, tmpl[ii]), hashtags, tag_sizes=(1, 2))
         url = tracked(rng, pick(world.articles["url"], art[ii]), "facebook")
         venue = None
         if venue_pool is not None:
@@ -351,6 +357,7 @@ def crossplatform(world: World, organic_groups: np.ndarray) -> None:
     """Facebook accounts, Instagram accounts, Pages and Groups carrying the same texts and links."""
     op = "op_crossplatform"
     rng = world.rng
+    templates, hashtags = nv.OP_MESSAGES["op_crossplatform"]
     nf, ni, npg, ng = world.n(25, 3), world.n(60, 5), world.n(6, 2), world.n(6, 2)
     fb = _accounts(
         world,
@@ -385,15 +392,13 @@ def crossplatform(world: World, organic_groups: np.ndarray) -> None:
     )
     items = world.sq(30, 8)
     t0 = START + rng.integers(HOUR, (DAYS - 1) * DAY, items)
-    art, t0 = article_pick(rng, world, t0, ("state", "intermediary"))
+    art, t0 = article_pick(rng, world, t0, ("state", "intermediary"), SOURCES["op_crossplatform"])
     has_link = rng.random(items) < 0.6
-    tmpl = rng.integers(0, len(TEMPLATES_FA), items)
+    tmpl = rng.integers(0, len(templates), items)
     for who, p, plat in ((pages, 0.7, "fb"), (fb, 0.5, "fb"), (ig, 0.4, "ig")):
         ii, wi = participants(rng, np.full(items, p * world.dilute), len(who))
         t = clip(t0[ii] + rng.integers(0, 3 * HOUR, len(ii)))
-        text, tags, _ = tx.varied(
-            rng, pick(TEMPLATES_FA, tmpl[ii]), nv.HASHTAGS_FA, tag_sizes=(2, 3)
-        )
+        text, tags, _ = tx.varied(rng, pick(templates, tmpl[ii]), hashtags, tag_sizes=(2, 3))
         if plat == "ig":
             world.add_posts(post_table(who[wi], t, text, "fa", tags=tags))
             continue
@@ -424,6 +429,7 @@ def telegram(world: World) -> None:
     """A hub channel and five satellites forwarding it within minutes."""
     op = "op_telegram"
     rng = world.rng
+    templates, hashtags = nv.OP_MESSAGES["op_telegram"]
     n = 6
     ch = _accounts(world, n, "telegram", op, "channel", dates_between(rng, n, "2019-01-01", "2020-01-01"), kind="channel",
                    names=("کانال افشاگری", "رسانه انقلاب", "اخبار مقاومت", "Resistance News", "حقایق پنهان", "ایران نیوز"),
@@ -431,11 +437,11 @@ def telegram(world: World) -> None:
     hub, sats = ch[0], ch[1:]
     k = world.sq(150, 40)
     t = _tehran_daytime(rng, k)
-    art, t = article_pick(rng, world, t, ("state",))
+    art, t = article_pick(rng, world, t, ("state",), SOURCES["op_telegram"])
     text, tags, _ = tx.varied(
         rng,
-        pick(TEMPLATES_FA, rng.integers(0, len(TEMPLATES_FA), k)),
-        nv.HASHTAGS_FA,
+        pick(templates, rng.integers(0, len(templates), k)),
+        hashtags,
         tag_sizes=(1,),
     )
     pids = world.add_posts(
@@ -451,8 +457,8 @@ def telegram(world: World) -> None:
     again = rng.random(len(pi)) < 0.3
     text2, tags2, _ = tx.varied(
         rng,
-        pick(TEMPLATES_FA, rng.integers(0, len(TEMPLATES_FA), int(again.sum()))),
-        nv.HASHTAGS_FA,
+        pick(templates, rng.integers(0, len(templates), int(again.sum()))),
+        hashtags,
         tag_sizes=(1,),
     )
     world.add_posts(post_table(sats[si[again]], clip(t[pi[again]] + rng.integers(600, 3 * HOUR, int(again.sum()))), text2, "fa",
@@ -466,6 +472,7 @@ def small(world: World) -> None:
     """Five accounts registered the same day, posting a hashtag campaign together."""
     op = "op_small"
     rng = world.rng
+    templates, hashtags = nv.OP_MESSAGES["op_small"]
     n = 5
     aids = _accounts(
         world, n, "twitter", op, "small_cluster", burst_dates(rng, n, ["2021-08-20"], 5)
@@ -476,8 +483,8 @@ def small(world: World) -> None:
     t = np.repeat(bt, n) + rng.integers(0, 120, n * bursts)
     text, tags, ments = tx.varied(
         rng,
-        pick(nv.ATTACK_FA, np.repeat(rng.integers(0, len(nv.ATTACK_FA), bursts), n)),
-        nv.HASHTAGS_FA[:3],
+        pick(templates, np.repeat(rng.integers(0, len(templates), bursts), n)),
+        hashtags,
         TARGETS[4:],
     )
     world.add_posts(

@@ -99,11 +99,22 @@ def people(
 
 
 def article_pick(
-    rng: np.random.Generator, world: World, t: np.ndarray, roles: tuple[str, ...]
+    rng: np.random.Generator,
+    world: World,
+    t: np.ndarray,
+    roles: tuple[str, ...],
+    domains: tuple[str, ...] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Articles people share at times `t`: recent ones, popular ones more. Returns (idx, t)."""
+    """Articles shared at times `t`: recent ones, popular ones more. Returns (idx, t).
+
+    `roles` limits the outlets by role (state, intermediary, independent); `domains`, when
+    given, to those outlets (each operation has its favourite sources).
+    """
     a = world.articles
-    ok = np.flatnonzero(np.isin(np.array(a["role"]), roles))
+    mask = np.isin(np.array(a["role"]), roles)
+    if domains is not None:
+        mask &= np.isin(np.array(a["domain"]), domains)
+    ok = np.flatnonzero(mask)
     pub = a["t"][ok]
     k = np.searchsorted(pub, t)
     per_day = max(1.0, len(ok) / (DAYS + 2))
