@@ -43,7 +43,10 @@ class CoShare(Signal):
             # Post ids are unique per platform only.
             key=shares.platform.concat(":", shares.shared_post_id),
             at=shares.created_at,
-            item=shares.native_id,
+            # Repeated rows of one post are stored as "<id>#<k>" (k >= 2) by the peer-tool
+            # adapters; they are the same item, so they never pair with each other and count
+            # together in min_participation, as in CooRTweet.
+            item=shares.native_id.re_replace(r"#[0-9]+$", ""),
         )
         per_key = co_action_keys(actions, params)
         if params.fast_reshare_window > 0:
