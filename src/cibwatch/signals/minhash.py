@@ -64,7 +64,10 @@ def _word_chars() -> np.ndarray:
     """
     table = np.zeros(1 << 24, dtype=bool)
     for c in range(0x10000):
-        if 0xD800 <= c < 0xE000 or unicodedata.category(chr(c))[0] not in "LMN":
+        cat = unicodedata.category(chr(c))
+        # Enclosing marks (keycaps) and variation selectors (the U+FE0F after ✌ or ❤) belong
+        # to emoji, not to words.
+        if 0xD800 <= c < 0xE000 or 0xFE00 <= c <= 0xFE0F or cat[0] not in "LMN" or cat == "Me":
             continue
         table[int.from_bytes(chr(c).encode("utf-8"), "big")] = True
     return table

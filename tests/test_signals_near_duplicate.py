@@ -1,0 +1,198 @@
+"""near-duplicate-text: Persian copy-paste variants match, unrelated posts don't, boilerplate stays bounded."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from datetime import datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from cibwatch.config import parse_config
+from cibwatch.signals import minhash, run_signals
+from cibwatch.store import Workspace
+from cibwatch.text import normalize, normalize_arrow
+
+T0 = datetime(2024, 3, 1, 12, 0, 0)
+
+BASE = (
+    "هموطنان عزیز، امروز ساعت پنج عصر در میدان آزادی جمع می‌شویم تا صدای مردم را به گوش "
+    "دنیا برسانیم #ایران #آزادی #اعتراضات"
+)
+# Copy-paste variants of BASE, each with a different cosmetic change.
+VARIANTS = [
+    BASE + " 😡🔥✌️",  # emoji added
+    BASE.replace("#ایران #آزادی #اعتراضات", "#اعتراضات #ایران #آزادی"),  # hashtags reordered
+    "@bbcpersian @iranintl " + BASE,  # mentions added
+    "@manoto " + BASE.replace("،", " ,") + "!!!",  # other mention, punctuation
+    BASE.replace("می\u200cشویم", "می شویم"),  # ZWNJ written as a space
+    BASE.replace("ی", "ي").replace("ک", "ك"),  # Arabic yeh and kaf
+    BASE + " https://t.co/AbC123xyz",  # a link appended
+]
+UNRELATED = [
+    "قیمت دلار در بازار آزاد تهران امروز دوباره افزایش یافت و به رکورد تازه‌ای رسید #اقتصاد",
+    "تیم ملی فوتبال ایران در بازی دوستانه مقابل روسیه با نتیجه دو بر یک پیروز شد #فوتبال",
+    "The central bank raised interest rates again today as inflation stays high #economy",
+    "امروز در میدان آزادی هوا بسیار آلوده بود و مدارس تهران تعطیل شدند #آلودگی_هوا",
+]
+
+
+def make_posts(path, posts) -> Workspace:
+    """A workspace with posts (asset, t seconds, text[, shared]); texts normalized in one go."""
+    ws = Workspace(path)
+    assets = sorted({p[0] for p in posts})
+    ws.con.register(
+        "_a",
+        pa.table(
+            {
+                "asset_id": pa.array(assets, pa.int64()),
+                "platform": ["twitter"] * len(assets),
+                "kind": ["account"] * len(assets),
+                "native_id": [f"u{a}" for a in assets],
+            }
+        ),
+    )
+    ws.con.execute("INSERT INTO assets BY NAME SELECT * FROM _a")
+    texts = pa.array([p[2] for p in posts], pa.string())
+    table = pa.table(
+        {
+            "post_id": pa.array(range(1, len(posts) + 1), pa.int64()),
+            "platform": ["twitter"] * len(posts),
+            "native_id": [f"p{i}" for i in range(1, len(posts) + 1)],
+            "asset_id": pa.array([p[0] for p in posts], pa.int64()),
+            "created_at": [T0 + timedelta(seconds=p[1]) for p in posts],
+            "text": texts,
+            "text_norm": normalize_arrow(texts),
+            "shared_post_id": pa.array([p[3] if len(p) > 3 else None for p in posts], pa.string()),
+        }
+    )
+    ws.con.register("_p", table)
+    ws.con.execute("INSERT INTO posts BY NAME SELECT * FROM _p")
+    ws.con.unregister("_a")
+    ws.con.unregister("_p")
+    return ws
+
+
+def run(ws: Workspace, **params) -> dict[tuple[int, int], dict]:
+    cfg = parse_config({"signals": {"near-duplicate-text": params}})
+    run_signals(ws, config=cfg, signals="near-duplicate-text")
+    cur = ws.con.execute("SELECT * FROM edges ORDER BY asset_a, asset_b")
+    cols = [d[0] for d in cur.description]
+    return {(r[0], r[1]): dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
+
+
+@pytest.fixture
+def ws(tmp_path):
+    opened: list[Workspace] = []
+
+    def build(posts):
+        w = make_posts(tmp_path / f"w{len(opened)}", posts)
+        opened.append(w)
+        return w
+
+    yield build
+    for w in opened:
+        w.close()
+
+
+def test_persian_copy_paste_variants_all_match(ws):
+    posts = [(1, 0, BASE)] + [(i + 2, 600 * (i + 1), v) for i, v in enumerate(VARIANTS)]
+    edges = run(ws(posts))
+    members = range(1, len(VARIANTS) + 2)
+    assert set(edges) == set(itertools.combinations(members, 2))
+    for e in edges.values():
+        assert e["signal"] == "near-duplicate-text"
+        assert e["events"] == 1 and e["keys"] == 1 and e["weight"] > 0
+        example = json.loads(e["evidence"])["examples"][0]["key"]
+        # Names both posts, the Jaccard estimate and the text fingerprint.
+        assert "~" in example and "J=" in example and "fp=" in example
+        jaccard = float(example.split("J=")[1].split()[0])
+        assert jaccard >= 0.6
+
+
+def test_unrelated_posts_do_not_match(ws):
+    posts = [(1, 0, BASE)] + [(i + 2, 60 * (i + 1), t) for i, t in enumerate(UNRELATED)]
+    assert run(ws(posts)) == {}
+
+
+def test_window_reshares_and_same_asset(ws):
+    posts = [
+        (1, 0, BASE),
+        (2, 3 * 86400, VARIANTS[0]),  # three days later: outside the 6 h default window
+        (3, 60, VARIANTS[1], "999"),  # a reshare: left to co-share
+        (1, 120, VARIANTS[2]),  # the same asset again: no self-edge
+    ]
+    assert run(ws(posts)) == {}
+    # A wider window brings the late copy in.
+    assert set(run(ws(posts), window=4 * 86400.0)) == {(1, 2)}
+
+
+def test_edited_copy_above_threshold_but_rewrite_below(ws):
+    edited = BASE.replace("پنج عصر", "شش عصر")  # one word changed
+    rewrite = "فردا عصر همه به خیابان بیایید، صدای ما باید به گوش جهانیان برسد #ایران"
+    edges = run(ws([(1, 0, BASE), (2, 30, edited), (3, 60, rewrite)]))
+    assert set(edges) == {(1, 2)}
+
+
+def test_boilerplate_posted_by_thousands_stays_bounded(ws):
+    n = 3000
+    rng = random.Random(5)
+    greeting = "جمعه همگی بخیر، روزتون پر از شادی و آرامش باشه دوستان عزیز 🌹"
+    posts = [(a, rng.randint(0, 3600), greeting) for a in range(1, n + 1)]
+    # Plus a real copy-paste pair hidden in the crowd.
+    posts += [(n + 1, 100, BASE), (n + 2, 200, VARIANTS[3])]
+    edges = run(ws(posts), neighbours=5)
+    crowd = [e for k, e in edges.items() if k[1] <= n]
+    # Each post pairs with at most its next 5 in time order (x2 for the shifted block join).
+    assert len(crowd) <= n * 5
+    assert (n + 1, n + 2) in edges
+    # A text shared by 3000 assets weighs far less than a private copy.
+    assert max(e["weight"] for e in crowd) < 0.25 * edges[(n + 1, n + 2)]["weight"]
+
+
+def test_latin_script_copies_match(ws):
+    a = "BREAKING: the regime is lying again about the protests, share before it gets deleted!"
+    b = "@someone Breaking - the regime is lying AGAIN about the protests... share before it gets deleted 🙏"
+    assert set(run(ws([(1, 0, a), (2, 50, b)]))) == {(1, 2)}
+
+
+def _shingles(text: str, k: int = 5) -> set[str]:
+    body = "".join(ch for ch in text if ch.isalnum())
+    return {body[i : i + k] for i in range(len(body) - k + 1)}
+
+
+def test_signature_estimates_jaccard_and_ignores_batch_boundaries():
+    rng = random.Random(11)
+    words = BASE.split() + UNRELATED[0].split()
+    texts = []
+    for _ in range(200):
+        w = rng.sample(words, 12)
+        texts.append(" ".join(w))
+        texts.append(" ".join(w[:10] + rng.sample(words, 2)))
+    arr = normalize_arrow(pa.array(texts, pa.string()))
+    sig = minhash.signatures(arr, num_perm=256)
+    assert sig.index.tolist() == list(range(len(texts)))
+    errors = []
+    for i in range(0, len(texts), 2):
+        s1, s2 = _shingles(arr[i].as_py()), _shingles(arr[i + 1].as_py())
+        true = len(s1 & s2) / len(s1 | s2)
+        est = minhash.estimated_jaccard(sig.values[i : i + 1], sig.values[i + 1 : i + 2])[0]
+        errors.append(est - true)
+    assert abs(np.mean(errors)) < 0.03  # unbiased
+    assert np.sqrt(np.mean(np.square(errors))) < 0.08  # ~ sqrt(J(1-J)/256) plus noise
+    # A text's signature does not depend on the texts around it.
+    alone = minhash.signatures(arr.slice(7, 1), num_perm=256)
+    assert (alone.values[0] == sig.values[7]).all()
+    assert alone.fingerprint[0] == sig.fingerprint[7]
+
+
+def test_cleaning_makes_cosmetic_variants_identical():
+    arr = pa.array([normalize(BASE)] + [normalize(v) for v in VARIANTS], pa.string())
+    sig = minhash.signatures(arr)
+    assert len(sig.index) == len(VARIANTS) + 1
+    assert len(set(sig.fingerprint.tolist())) == 1
+    short = minhash.signatures(pa.array(["سلام 😀", None, ""], pa.string()))
+    assert len(short.index) == 0
