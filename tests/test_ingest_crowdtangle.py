@@ -203,6 +203,9 @@ def test_reingest_adds_nothing(ws):
     assert before == after
 
 
+_CON = duckdb.connect()  # one in-memory connection for the property test's examples
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     when=st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1)),
@@ -222,11 +225,5 @@ def test_zoned_times_match_python(when, zone):
         text = f"{sign}{hours:02d}{':' if colon else ''}{minutes:02d}"
         offset = (1 if sign == "+" else -1) * (hours * 60 + minutes)
     utc, _, _ = zoned_time_sql("$t")
-    con = duckdb.connect()
-    try:
-        got = con.execute(f"SELECT {utc}", {"t": f"{when:%Y-%m-%d %H:%M:%S} {text}"}).fetchall()[0][
-            0
-        ]
-    finally:
-        con.close()
+    got = _CON.execute(f"SELECT {utc}", {"t": f"{when:%Y-%m-%d %H:%M:%S} {text}"}).fetchall()[0][0]
     assert got == when - dt.timedelta(minutes=offset)
