@@ -49,6 +49,7 @@ def posts(ws):
         "crowdtangle_group.csv",
         "crowdtangle_group_posters.csv",
         "crowdtangle_instagram.csv",
+        "crowdtangle_page_shares.csv",
     ],
 )
 def test_detected(ws, name):
@@ -155,6 +156,20 @@ def test_instagram_handle_is_the_native_id(ws):
     ]
     # 'Link' repeats the post's own URL on Instagram: not a shared link.
     assert q(ws, "SELECT DISTINCT domain FROM post_urls") == [("presstv.ir",)]
+
+
+def test_reshared_posts_share_a_key(ws):
+    ingest_file(ws, FIX / "crowdtangle_page_shares.csv")
+    rows = dict(
+        (r[0], r[1:]) for r in q(ws, "SELECT native_id, shared_post_id, shared_user FROM posts")
+    )
+    key = "https://www.facebook.com/sedaye.mardom/photos/a.123/5550002"
+    # Two other Pages reshared the photo: the same key whatever the query string.
+    assert rows["https://www.facebook.com/voiceoftruth/posts/7770001"] == (key, "sedaye.mardom")
+    assert rows["https://www.facebook.com/iranfront/posts/8880001"] == (key, "sedaye.mardom")
+    # The Page's own photo and a plain article link are not reshares.
+    assert rows["https://www.facebook.com/sedaye.mardom/posts/5550001"] == (None, None)
+    assert rows["https://www.facebook.com/iranfront/posts/8880002"] == (None, None)
 
 
 def test_bad_rows_go_to_quarantine(ws, tmp_path):

@@ -18,7 +18,8 @@ URL is unique). Times carry a zone ('2021-09-01 14:03:22 EDT'); TIME_ZONES lists
 abbreviations understood, numeric offsets ('+0330', '+03:30') work too, a time without zone is
 taken as UTC, and an unknown abbreviation sends the row to quarantine saying so. URLs: 'Link'
 and 'Final Link' (minus the post's own URL) plus any URL in the text; hashtags and mentions
-from the text.
+from the text. A post whose 'Link' is a post of another Page or Group is a reshare:
+shared_post_id is that link (without query), shared_user its Page / Group path segment.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ TIME_ZONES = {
 }
 IDENTITY_COLUMNS = ("Facebook Id", "Group Id", "Group Name", "Page Name", "Account", "User Name")
 TIME_COLUMNS = ("Post Created", "Created")
+# A link to a post on Facebook (Page post, video, photo, or Group permalink).
+FB_POST_RE = r"(?i)^https?://([a-z]+\.)?facebook\.com/(groups/[^/?#]+|[^/?#]+)/(posts|videos|photos|permalink)/"
 
 
 def _q(name: str) -> str:
@@ -214,10 +217,21 @@ class CrowdTangle(Adapter):
                 {link_list} || coalesce(regexp_extract_all({text}, $url_re), []::VARCHAR[]),
                 lambda u: u IS NOT NULL AND u <> _url))"""
         venue = "NULL" if variant == "instagram" else "_ident"
+        # A reshared Facebook post: 'Link' is a post of another Page / Group (its first path
+        # segment differs from the post's own). The link without query is the shared post's
+        # key, the same for every asset that reshared it; its owner segment is shared_user.
+        link = b("Link") if "Link" in cols else "NULL"
+        owner = "lower(regexp_extract({}, '^https?://[^/]+/(groups/[^/?#]+|[^/?#]+)', 1))"
+        is_share = (
+            f"(regexp_matches({link}, $fb_post) AND {owner.format(link)} <> {owner.format('_url')})"
+        )
+        shared = f"CASE WHEN {is_share} THEN rtrim(regexp_replace({link}, '[?#].*$', ''), '/') END"
+        shared_user = f"CASE WHEN {is_share} THEN {owner.format(link)} END"
         con.execute(
             f"""
             INSERT INTO stg_posts BY NAME
             SELECT line, $platform AS platform, _url AS native_id,
+                   {shared} AS shared_post_id, {shared_user} AS shared_user,
                    $platform AS asset_platform, {asset_kind} AS asset_kind,
                    {asset_id} AS asset_native_id, _t AS created_at, {text} AS text,
                    CASE WHEN {venue} IS NOT NULL THEN $platform END AS venue_platform,
@@ -228,7 +242,7 @@ class CrowdTangle(Adapter):
                    {urls} AS urls
             FROM _cw_ct2 WHERE {good}
             """,
-            {"platform": platform, "kind": kind, "url_re": URL_RE},
+            {"platform": platform, "kind": kind, "url_re": URL_RE, "fb_post": FB_POST_RE},
         )
         con.execute("DROP TABLE _cw_ct2")
         drop_csv_lines(con, "_cw_ct")
