@@ -65,6 +65,7 @@ def build(seed: int, scale: float, step: Callable[[str], None] | None = None) ->
     communities.telegram_channels(world)
     step("authentic")
     authentic.media_family(world)
+    organic.fans(world)
     authentic.tweetstorms(world)
     authentic.community_groups(world, groups)
     step("operations")

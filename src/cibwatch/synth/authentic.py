@@ -84,9 +84,12 @@ def media_family(world: World) -> None:
     plats = world.column("platform").take(pa.array(aid))
     # Instagram captions carry the headline but no clickable link.
     url = when(np.array(plats.to_pylist()) == "instagram", "", pick(a["url"], art))
-    world.add_posts(
+    pids = world.add_posts(
         post_table(aid, clip(t), title, pick(a["lang"], art), url=url, client="TweetDeck")
     )
+    # The flagship account's tweets, which fans retweet (see organic.fans).
+    world.brand_tweets = pids[aid == world.brand_aids[0]]
+    world.brand_tweet_t = clip(t)[aid == world.brand_aids[0]]
     world.plant(
         group="media_family_azadi",
         label="authentic_coord",

@@ -30,6 +30,7 @@ from cibwatch.synth.world import (
     dates_between,
     heavy_counts,
     human_times,
+    participants,
     pick,
     post_table,
     when,
@@ -179,7 +180,7 @@ def twitter_people(world: World) -> dict:
         )
     )
     world.official_aids = off
-    counts = heavy_counts(rng, n, 24, 1.2, 1, 3000)
+    counts = heavy_counts(rng, n, 21, 1.2, 1, 3000)
     owner = np.repeat(np.arange(n), counts)
     mix = rng.dirichlet([6.0, 2.0, 1.2, 3.0], n)[owner]  # original, link, reply, retweet
     u = rng.random(len(owner))
@@ -368,4 +369,91 @@ def _news_bursts(world: World, aids: np.ndarray, persian: np.ndarray, client: pa
         label="organic",
         size=n_b,
         detail="breaking stories shared by 50-300 accounts within minutes",
+    )
+
+
+def fans(world: World) -> None:
+    """Ordinary people who coordinate without anyone running them.
+
+    News junkies with notifications on retweet an outlet's flagship account or share its
+    links within minutes, story after story; circles of friends retweet each other's posts
+    all month. Both repeat co-actions many times, in groups as small as five; both are
+    organic.
+    """
+    rng = world.rng
+    people = world.tw_people
+    client = world.tw_client
+    # Junkies of the Azadi News flagship account: retweets within minutes, again and again.
+    k = world.n(40, 10)
+    who = rng.choice(len(people), k, replace=False)
+    posts = world.brand_tweets
+    ii, wi = participants(rng, np.full(len(posts), 0.35), k)
+    t = world.brand_tweet_t[ii] + rng.lognormal(np.log(180), 1.0, len(ii)).astype(np.int64) + 10
+    keep = t < END
+    world.add_posts(
+        post_table(
+            people[who[wi[keep]]],
+            t[keep],
+            const("", int(keep.sum())),
+            "",
+            shared=posts[ii[keep]],
+            client=client.take(pa.array(who[wi[keep]])),
+        )
+    )
+    # Junkies of two independent outlets: the share button, minutes after publication.
+    a = world.articles
+    for domain in ("atlaswire.com", "payamweekly.com"):
+        k = world.n(25, 8)
+        who = rng.choice(len(people), k, replace=False)
+        arts = np.flatnonzero(
+            (np.array(a["domain"]) == domain) & (a["t"] >= START) & (a["t"] < END)
+        )
+        ii, wi = participants(rng, np.full(len(arts), 0.3), k)
+        art = arts[ii]
+        t = clip(a["t"][art] + rng.lognormal(np.log(360), 1.0, len(ii)).astype(np.int64) + 30)
+        persian = world.tw_persian[who[wi]]
+        world.add_posts(
+            post_table(
+                people[who[wi]],
+                t,
+                share_text(rng, world, art, persian),
+                pick(a["lang"], art),
+                url=tracked(rng, pick(a["url"], art), "twitter"),
+                client=client.take(pa.array(who[wi])),
+            )
+        )
+    # Circles of friends (5 to 12) retweeting each other's posts, minutes to hours later.
+    n_circles = world.n(15, 4)
+    orig_aid = world.tw_original_aid
+    for _ in range(n_circles):
+        size = int(rng.integers(5, 13))
+        circle = people[rng.choice(len(people), size, replace=False)]
+        theirs = np.flatnonzero(np.isin(orig_aid, circle))
+        if not len(theirs):
+            continue
+        ii, wi = participants(rng, np.full(len(theirs), 0.3), size)
+        by = circle[wi]
+        keep = by != orig_aid[theirs[ii]]
+        ii, by = ii[keep], by[keep]
+        t = (
+            world.tw_original_t[theirs[ii]]
+            + rng.lognormal(np.log(1200), 1.5, len(ii)).astype(np.int64)
+            + 20
+        )
+        keep = t < END
+        world.add_posts(
+            post_table(
+                by[keep],
+                t[keep],
+                const("", int(keep.sum())),
+                "",
+                shared=world.tw_originals[theirs[ii[keep]]],
+                client="Twitter for iPhone",
+            )
+        )
+    world.plant(
+        group="organic_fans",
+        label="organic",
+        size=n_circles,
+        detail=f"news junkies of 3 outlets and {n_circles} circles of 5-12 friends retweeting each other",
     )
