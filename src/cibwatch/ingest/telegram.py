@@ -54,6 +54,13 @@ _SNIFF_TG = re.compile(
     r'|"type"\s*:\s*"(public_channel|private_channel|private_group|public_supergroup'
     r'|private_supergroup|personal_chat)"'
 )
+# The message fields read, as a json_transform structure (our constant, not data).
+_MESSAGE_FIELDS = (
+    '{"id": "VARCHAR", "type": "VARCHAR", "date": "VARCHAR", "date_unixtime": "VARCHAR", '
+    '"from": "VARCHAR", "from_id": "VARCHAR", "forwarded_from": "VARCHAR", '
+    '"forwarded_from_id": "VARCHAR", "saved_from": "VARCHAR", '
+    '"reply_to_message_id": "VARCHAR", "text": "JSON", "text_entities": "JSON"}'
+)
 _COLUMNS = "{'name': 'VARCHAR', 'type': 'VARCHAR', 'id': 'VARCHAR', 'messages': 'JSON[]', 'chats': 'JSON', 'left_chats': 'JSON'}"
 
 
@@ -142,30 +149,31 @@ class Telegram(Adapter):
                 FROM _cw_tg_chats
             )
         """)
+        # Each message is parsed once into the fields used (json_transform), not per field.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _cw_tg AS
             SELECT line, chat_name, chat_type, chat_id, m,
                    CASE WHEN chat_type IN {CHANNEL_TYPES} THEN 'channel' ELSE 'group' END AS chat_kind,
-                   m->>'$.id' AS msg_id,
-                   coalesce({parse_time_sql("m->>'$.date_unixtime'")},
-                            {parse_time_sql("m->>'$.date'")}) AS _t,
-                   m->>'$.from_id' AS from_id,
-                   CASE json_type(m->'$.text')
+                   s.id AS msg_id, s.date AS _date,
+                   coalesce({parse_time_sql("s.date_unixtime")}, {parse_time_sql("s.date")}) AS _t,
+                   s.from_id AS from_id, s."from" AS from_name,
+                   s.reply_to_message_id AS reply_id,
+                   CASE json_type(s.text)
                        WHEN 'ARRAY' THEN array_to_string(list_transform(
-                           CAST(m->'$.text' AS JSON[]),
+                           CAST(s.text AS JSON[]),
                            lambda e: CASE WHEN json_type(e) = 'VARCHAR' THEN e->>'$'
                                           ELSE coalesce(e->>'$.text', '') END), '')
-                       ELSE m->>'$.text' END AS _text,
-                   CASE WHEN json_type(m->'$.text_entities') = 'ARRAY'
-                            THEN CAST(m->'$.text_entities' AS JSON[])
-                        WHEN json_type(m->'$.text') = 'ARRAY'
-                            THEN list_filter(CAST(m->'$.text' AS JSON[]),
+                       ELSE s.text->>'$' END AS _text,
+                   CASE WHEN json_type(s.text_entities) = 'ARRAY'
+                            THEN CAST(s.text_entities AS JSON[])
+                        WHEN json_type(s.text) = 'ARRAY'
+                            THEN list_filter(CAST(s.text AS JSON[]),
                                              lambda e: json_type(e) = 'OBJECT')
                    END AS _ents,
-                   nullif(trim(coalesce(m->>'$.forwarded_from_id', m->>'$.forwarded_from',
-                                        m->>'$.saved_from')), '') AS _fwd
-            FROM _cw_tg_msgs
-            WHERE coalesce(m->>'$.type', 'message') <> 'service'
+                   nullif(trim(coalesce(s.forwarded_from_id, s.forwarded_from, s.saved_from)), '')
+                       AS _fwd
+            FROM (SELECT *, json_transform(m, '{_MESSAGE_FIELDS}') AS s FROM _cw_tg_msgs)
+            WHERE coalesce(s.type, 'message') <> 'service'
         """)
         ctx.rows_read = int(con.execute("SELECT count(*) FROM _cw_tg").fetchall()[0][0])
         if repaired:
@@ -180,7 +188,7 @@ class Telegram(Adapter):
             INSERT INTO stg_quarantine
             SELECT line,
                    CASE WHEN msg_id IS NULL OR chat_id IS NULL THEN 'missing id: message id or chat id'
-                        ELSE 'unparseable time: date ' || coalesce('''' || (m->>'$.date') || '''', 'missing')
+                        ELSE 'unparseable time: date ' || coalesce('''' || _date || '''', 'missing')
                    END, CAST(m AS VARCHAR)
             FROM _cw_tg WHERE _t IS NULL OR msg_id IS NULL OR chat_id IS NULL
         """)
@@ -206,7 +214,7 @@ class Telegram(Adapter):
         con.execute("""
             INSERT INTO stg_assets BY NAME
             SELECT line, 'telegram' AS platform, _skind AS kind, _sid AS native_id,
-                   nullif(trim(m->>'$.from'), '') AS display_name
+                   nullif(trim(from_name), '') AS display_name
             FROM _cw_tg2 WHERE NOT (_skind = chat_kind AND _sid = chat_id)
         """)
         ent = lambda types, field="text": (  # noqa: E731
@@ -231,8 +239,7 @@ class Telegram(Adapter):
             SELECT line, 'telegram' AS platform, chat_id || '/' || msg_id AS native_id,
                    'telegram' AS asset_platform, _skind AS asset_kind, _sid AS asset_native_id,
                    _t AS created_at, _text AS text,
-                   CASE WHEN (m->>'$.reply_to_message_id') IS NOT NULL
-                        THEN chat_id || '/' || (m->>'$.reply_to_message_id') END AS reply_to,
+                   CASE WHEN reply_id IS NOT NULL THEN chat_id || '/' || reply_id END AS reply_to,
                    CASE WHEN _fwd IS NOT NULL AND nullif(trim(_text), '') IS NOT NULL
                         THEN 'fwd:' || _fwd || ':' || md5(trim(_text)) END AS shared_post_id,
                    _fwd AS shared_user,
