@@ -29,6 +29,23 @@ PLATFORM_CYCLE = [
     ("telegram", "channel"),
     ("facebook", "account"),
 ]
+# Strings an operation could write into any field: markup, handlers, URLs, direction
+# overrides, SQL, template syntax, and a very long text.
+RLO = "\u202e"
+HOSTILE = (
+    "<script>window.__xss=1</script>"
+    '"><img src=x onerror="window.__xss=2"><svg onload=alert(3)>'
+    "' onmouseover='alert(4)' "
+    f"{RLO}gnp.exe{RLO} "
+    "'; DROP TABLE decisions; -- \" OR 1=1 --"
+    " {{7*7}} {% if 1 %}x{% endif %} "
+    "</textarea></title><style>body{display:none}</style>"
+    "کاربر ناشناس"
+)
+HOSTILE_ACTOR = f"<img src=x onerror=alert(1)>{RLO}'; DROP TABLE decisions;--"
+HOSTILE_URL = "javascript:window.__xss=5//" + HOSTILE
+HUGE = "ش" * 60_000 + HOSTILE
+HOSTILE_ID = "<b>net</b>/../'1 OR 1=1;--" + RLO
 SIGNALS = ["co-link", "identical-text", "co-share", "hashtag-sequence"]
 
 
@@ -207,3 +224,18 @@ def build_world(
         "outsider": ids[-1],
         "edge": first_edge,
     }
+
+
+def build_hostile_world(path: Path, members: int = 6) -> dict[str, Any]:
+    """The same world with hostile strings in every field an operation controls."""
+    return build_world(
+        path,
+        members=members,
+        text=HUGE,
+        name=HOSTILE,
+        network_id=HOSTILE_ID,
+        tier=HOSTILE,
+        role=HOSTILE,
+        url=HOSTILE_URL,
+        extra_key=HOSTILE,
+    )

@@ -299,6 +299,7 @@ def test_network_asset_and_evidence_pages_name_assets_fully(client, world):
     ev = client.get(f"/evidence?a={a}&b={b}&signal={signal}&network=net-1").text
     assert ev.count("مذاکرات هسته") >= 2  # both posts side by side
     assert "posts found by key" in ev
+    assert "3 co-actions on 2 keys" in ev  # the edge's counts, not a dict method
     asset = client.get(f"/assets/{a}").text
     assert "1001" in asset and "net-1" in asset
     assert client.get("/networks/missing").status_code == 404

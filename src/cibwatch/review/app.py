@@ -7,6 +7,7 @@ workspace token: a session cookie from the login page, or `Authorization: Bearer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on form
+    # posts, which the CSRF origin check must refuse.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
@@ -103,6 +106,15 @@ def _short(value: Any, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+# Bidi embeddings, overrides, isolates and marks: stripped where <bdi> cannot isolate them
+# (<title>, <option>), so a name cannot flip the text around it.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(value: Any) -> str:
+    return _BIDI_CONTROLS.sub("", "" if value is None else str(value))
+
+
 def _num(value: Any) -> str:
     if value is None:
         return ""
@@ -123,6 +135,7 @@ def make_templates() -> Environment:
     env.filters["pathq"] = _pathq
     env.filters["short"] = _short
     env.filters["num"] = _num
+    env.filters["plain"] = _plain
     return env
 
 
@@ -226,6 +239,10 @@ def create_app(
         return render(request, "error.html", 503, title="Busy", message=message)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
 
     from cibwatch.review import api, pages
 

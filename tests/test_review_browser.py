@@ -1,0 +1,197 @@
+"""The review app in headless Chromium (Debian's, driven by Playwright): an analyst logs in, opens
+a network, opens an edge's evidence, records a takedown and finds it in the audit log; a hostile
+world executes nothing and keeps its layout.
+
+The server runs in-process (uvicorn in a thread) on a free loopback port and stops with the test.
+Never `playwright install`: the browser is /usr/bin/chromium (installed by .ci/run).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from cibwatch.review.app import LOOPBACK_HOSTS, create_app  # noqa: E402
+from cibwatch.review.auth import ensure_token  # noqa: E402
+from cibwatch.review.server import BackgroundServer  # noqa: E402
+from review_world import HOSTILE_ACTOR, HOSTILE_ID, build_hostile_world, build_world  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def serve(path: Path):
+    return BackgroundServer(create_app(path, allowed_hosts=LOOPBACK_HOSTS))
+
+
+class Watch:
+    """Collects what must not happen on a page: script errors, CSP violations, dialogs."""
+
+    def __init__(self, page) -> None:
+        self.problems: list[str] = []
+        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+            ),
+        )
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+
+def log_in(page, base: str, token: str, actor: str, start: str = "/networks") -> None:
+    page.goto(base + start)
+    assert "/login" in page.url
+    page.fill("#actor", actor)
+    page.fill("#token", token)
+    page.click("#login")
+    page.wait_for_load_state()
+    assert "/login" not in page.url
+
+
+def test_analyst_reviews_evidence_and_records_a_takedown(browser, tmp_path):
+    path = tmp_path / "w"
+    info = build_world(path, members=30, degree=3)
+    token = ensure_token(path)
+    context = browser.new_context()
+    page = context.new_page()
+    watch = Watch(page)
+    with serve(path) as base:
+        log_in(page, base, token, "Maryam R.")
+        assert page.url.endswith("/networks")
+        page.click("a.netlink >> text=net-1")
+        page.wait_for_url("**/networks/net-1")
+        # The graph draws every member (server-side positions, cytoscape preset layout).
+        page.wait_for_selector("#graph[data-nodes]", timeout=20_000)
+        assert page.get_attribute("#graph", "data-nodes") == str(len(info["net1"]))
+        assert page.locator("#graph canvas").count() >= 1
+        assert page.locator("#member-table tbody tr").count() == len(info["net1"])
+
+        # Evidence from the edge table: both posts, side by side.
+        page.click("#edge-table a.evidence-link >> nth=0")
+        page.wait_for_url("**/evidence?**")
+        sides = page.locator(".coaction .side")
+        assert sides.count() >= 2
+        texts = page.locator(".coaction .side .text").all_inner_texts()
+        assert sum("مذاکرات هسته" in t for t in texts) >= 2
+        assert page.locator("h1").inner_text() == "Evidence"
+
+        # And from the graph itself: tapping an edge opens its evidence.
+        page.goto(base + "/networks/net-1")
+        page.wait_for_selector("#graph[data-nodes]")
+        page.evaluate("window.cibwatchGraph.edges()[0].emit('tap')")
+        page.wait_for_url("**/evidence?**")
+        assert page.locator(".coaction").count() >= 1
+
+        # Record a takedown.
+        page.goto(base + "/networks/net-1")
+        page.check("#decision-takedown")
+        page.fill("#reason", "removed 2024-03-02, platform ticket 4711")
+        page.click("#record-decision")
+        page.wait_for_url("**recorded=**")
+        assert "taken down" in page.locator("h1 .status").inner_text()
+        assert "takedown" in page.locator("#history tbody tr >> nth=0").inner_text()
+
+        # It is in the audit log, with who, when, what and why; the chain is intact.
+        page.click("header >> text=Audit log")
+        page.wait_for_url("**/decisions")
+        row = page.locator("#audit-log tbody tr >> nth=0").inner_text()
+        for part in ("takedown", "Maryam R.", "net-1", "platform ticket 4711", "via browser"):
+            assert part in row
+        assert page.locator("#chain-ok").count() == 1
+
+        # The list shows the new status and filters on it.
+        page.goto(base + "/networks?status=taken+down")
+        assert page.locator("#network-table tbody tr").count() == 1
+        assert "taken down" in page.locator("#network-table").inner_text()
+    context.close()
+    assert watch.problems == []
+
+
+def test_hostile_world_runs_no_script_and_keeps_its_layout(browser, tmp_path):
+    path = tmp_path / "w"
+    info = build_hostile_world(path)
+    token = ensure_token(path)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    nid = quote(HOSTILE_ID, safe="")
+    a, b = info["net1"][0], info["net1"][1]
+    with serve(path) as base:
+        log_in(page, base, token, HOSTILE_ACTOR)
+        page.goto(f"{base}/networks/{nid}")
+        page.check("#decision-reject")
+        page.fill("#reason", HOSTILE_ACTOR)
+        page.click("#record-decision")
+        page.wait_for_url("**recorded=**")
+        for url in [
+            "/networks",
+            f"/networks/{nid}",
+            f"/evidence?a={a}&b={b}&network={nid}",
+            f"/assets/{a}",
+            "/decisions",
+        ]:
+            page.goto(base + url)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__xss") is None, url
+            assert page.locator("img").count() == 0, url
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 1280 + 2, (url, width)
+            assert page.locator("body").is_visible()
+        page.goto(f"{base}/networks/{nid}")
+        page.wait_for_selector("#graph[data-nodes]")
+        assert page.get_attribute("#graph", "data-nodes") == str(len(info["net1"]))
+    context.close()
+    assert watch.problems == []
+
+
+def test_takedown_appears_in_the_regenerated_report(browser, tmp_path):
+    if importlib.util.find_spec("cibwatch.cli.report") is None:
+        pytest.skip("`cibwatch report` has not landed yet")
+    from typer.testing import CliRunner
+
+    from cibwatch.cli import app as cli_app
+
+    path = tmp_path / "w"
+    build_world(path, members=8)
+    token = ensure_token(path)
+    page = browser.new_page()
+    with serve(path) as base:
+        log_in(page, base, token, "Maryam R.", start="/networks/net-1")
+        page.check("#decision-takedown")
+        page.click("#record-decision")
+        page.wait_for_url("**recorded=**")
+        # Same process: the report shares the server's open database instance.
+        result = CliRunner().invoke(cli_app, ["report", "--workspace", str(path)])
+        assert result.exit_code == 0, result.output
+        page.goto((path / "out" / "report.html").as_uri())
+        assert "taken down" in page.locator("body").inner_text().lower()
+    assets_csv = (path / "out" / "assets.csv").read_text()
+    assert "taken" in assets_csv.lower()
