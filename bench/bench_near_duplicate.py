@@ -5,8 +5,8 @@ Usage:
         [--window 60] [--keep DIR] [--skip-qut]
 
 The posts are generated from a fixed seed in the toolkit's CSV format (message_id, user_id,
-username, repost_id, reply_id, message, timestamp, urls): organic Persian/English posts over 7
-days from a Zipf vocabulary, 5% boilerplate greetings, and planted copy-paste groups (5-20
+username, repost_id, reply_id, message, timestamp, urls): organic Persian/English posts over
+`--days` days from a Zipf vocabulary, 5% boilerplate greetings, and planted copy-paste groups (5-20
 accounts each posting variants of 4 templates within 50 s: emoji added, hashtags reordered,
 @mentions changed, punctuation, ZWNJ vs space, Arabic ي/ك). The same file is ingested by
 cibwatch (`--format qut-cnt`) and preprocessed by the toolkit; each side's load and compute are
@@ -36,19 +36,99 @@ from pathlib import Path
 
 import numpy as np
 
-SPAN = 7 * 86400
 T0 = 1_700_000_000
 
-PERSIAN = (
-    "ایران مردم دولت امروز خبر آزادی اقتصاد تورم قیمت دلار نفت تهران مشهد اصفهان انتخابات "
-    "مجلس رئیس جمهور وزیر کشور جنگ صلح حقیقت رسانه تحریم مذاکره هسته‌ای دانشگاه دانشجو کارگر "
-    "حقوق زنان آینده جوانان بازار سرمایه مسکن اجاره بیکاری فقر فساد عدالت امنیت مرز همسایه "
-    "فرهنگ تاریخ ملت شهر روستا آب برق گاز بنزین یارانه مالیات بانک ارز طلا سکه بورس"
-).split()
-LATIN = (
-    "the people government today news freedom economy price oil election vote truth war peace "
-    "media sanctions talks nuclear students workers rights women future market housing rent"
-).split()
+PERSIAN = [
+    "ایران",
+    "مردم",
+    "دولت",
+    "امروز",
+    "خبر",
+    "آزادی",
+    "اقتصاد",
+    "تورم",
+    "قیمت",
+    "دلار",
+    "نفت",
+    "تهران",
+    "مشهد",
+    "اصفهان",
+    "انتخابات",
+    "مجلس",
+    "رئیس",
+    "جمهور",
+    "وزیر",
+    "کشور",
+    "جنگ",
+    "صلح",
+    "حقیقت",
+    "رسانه",
+    "تحریم",
+    "مذاکره",
+    "هسته\u200cای",
+    "دانشگاه",
+    "دانشجو",
+    "کارگر",
+    "حقوق",
+    "زنان",
+    "آینده",
+    "جوانان",
+    "بازار",
+    "سرمایه",
+    "مسکن",
+    "اجاره",
+    "بیکاری",
+    "فقر",
+    "فساد",
+    "عدالت",
+    "امنیت",
+    "مرز",
+    "همسایه",
+    "فرهنگ",
+    "تاریخ",
+    "ملت",
+    "شهر",
+    "روستا",
+    "آب",
+    "برق",
+    "گاز",
+    "بنزین",
+    "یارانه",
+    "مالیات",
+    "بانک",
+    "ارز",
+    "طلا",
+    "سکه",
+    "بورس",
+]
+LATIN = [
+    "the",
+    "people",
+    "government",
+    "today",
+    "news",
+    "freedom",
+    "economy",
+    "price",
+    "oil",
+    "election",
+    "vote",
+    "truth",
+    "war",
+    "peace",
+    "media",
+    "sanctions",
+    "talks",
+    "nuclear",
+    "students",
+    "workers",
+    "rights",
+    "women",
+    "future",
+    "market",
+    "housing",
+    "rent",
+]
 GREETINGS = (
     "صبح بخیر دوستان عزیز",
     "جمعه بخیر به همه",
@@ -90,8 +170,9 @@ def variant(text: str, tags: list[str], rng: random.Random) -> str:
     return out
 
 
-def generate(path: Path, posts: int, seed: int = 7) -> dict[str, list[str]]:
+def generate(path: Path, posts: int, days: float, seed: int = 7) -> dict[str, list[str]]:
     """Write the CSV; return the planted groups {group: [user ids]}."""
+    span = int(days * 86400)
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     vocab = _vocab(rng, 20000)
@@ -109,13 +190,13 @@ def generate(path: Path, posts: int, seed: int = 7) -> dict[str, list[str]]:
             words.insert(rng.randint(1, 5), "می\u200cخواهیم")
             text = " ".join(words[:6]) + "، " + " ".join(words[6:])
             tags = rng.sample(TAGS, 3)
-            start = rng.randint(0, SPAN - 100)
+            start = rng.randint(0, span - 100)
             for u in members:
                 rows.append((u, start + rng.randint(0, 50), variant(text, tags, rng)))
     organic_users = max(100, posts // 20)
     n_organic = posts - len(rows)
     users = nrng.zipf(1.5, size=n_organic) % organic_users
-    times = nrng.integers(0, SPAN, size=n_organic)
+    times = nrng.integers(0, span, size=n_organic)
     lengths = nrng.integers(5, 25, size=n_organic)
     for i in range(n_organic):
         r = rng.random()
@@ -254,6 +335,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=200_000)
     ap.add_argument("--window", type=float, default=60.0)
+    ap.add_argument("--days", type=float, default=7.0, help="time span of the posts")
     ap.add_argument("--qut", default="/tmp/qutvenv/bin/compute_networks")
     ap.add_argument("--skip-qut", action="store_true")
     ap.add_argument("--keep", type=Path, default=None)
@@ -262,7 +344,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     csv_path = work / "posts.csv"
     t = time.perf_counter()
-    groups = generate(csv_path, args.posts)
+    groups = generate(csv_path, args.posts, args.days)
     print(
         f"generated {args.posts} posts, {len(groups)} planted groups in {time.perf_counter() - t:.1f} s"
     )
@@ -270,7 +352,7 @@ def main() -> None:
     if not args.skip_qut:
         results["qut"] = run_qut(csv_path, work / "qut.db", args.qut, args.window)
     print(
-        f"| tool | load s | near-dup s | peak RSS GB | pair recall | groups complete | other edges |"
+        "| tool | load s | near-dup s | peak RSS GB | pair recall | groups complete | other edges |"
     )
     print("|---|---|---|---|---|---|---|")
     for name, r in results.items():

@@ -328,21 +328,24 @@ def _densify(sig: np.ndarray) -> None:
         step += 1
 
 
-def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+def band_keys(sig: np.ndarray, bands: int, only: int | None = None) -> np.ndarray:
     """Fold each band of rows = num_perm // bands values into one int64 key: shape (n, bands).
 
-    The band number is folded in, so equal keys mean that the same band agreed.
+    The band number is folded in, so equal keys mean that the same band agreed. With
+    `only=j`, just band j is computed (shape (n,)), which keeps memory to one column.
     """
     n, k = sig.shape
     rows = k // bands
-    acc = np.empty((n, bands), dtype=np.uint64)
-    acc[:] = mix64(np.arange(1, bands + 1, dtype=np.uint64) * _GOLDEN)
-    view = sig[:, : bands * rows].reshape(n, bands, rows)
+    which = range(bands) if only is None else [only]
+    acc = np.empty((n, len(which)), dtype=np.uint64)
+    acc[:] = mix64((np.asarray(which, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
+    view = sig[:, : bands * rows].reshape(n, bands, rows)[:, list(which), :]
     for j in range(rows):
         acc *= _POLY
         acc += view[:, :, j]
         acc = mix64(acc)
-    return acc.view(np.int64)
+    out = acc.view(np.int64)
+    return out[:, 0] if only is not None else out
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:

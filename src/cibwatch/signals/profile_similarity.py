@@ -23,7 +23,8 @@ bounds the pairs to O(n · neighbours).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import ibis.expr.types as ir
 import numpy as np
@@ -110,37 +111,56 @@ class ProfileSimilarity(Signal):
         assets = ctx.table("assets")
         cols = ["asset_id", "platform", "handle", "created_at", "bio", "avatar_hash"]
         data = ctx.to_arrow(assets.select(*cols).order_by("asset_id"))
-        parts = [
-            _bursts(ctx, data, params),
-            _handles(ctx, data, params),
-            _bios(ctx, data, params),
-            _avatars(ctx, data, params),
+        traces = [
+            _bursts(data, params),
+            _handles(data, params),
+            _bios(data, params),
+            _avatars(data, params),
         ]
-        per_key = pa.concat_tables(parts)
+        pairs = _pairs_by_key(ctx, data, traces, params)
+        per_key = pa.concat_tables([t.finish(*p) for t, p in zip(traces, pairs, strict=True)])
         return pair_edges(ctx.from_arrow("profile_pairs", per_key), params)
 
 
+@dataclass
+class _Trace:
+    """One profile trace: which rows share which key, and how to turn pairs into evidence."""
+
+    keys: np.ndarray  # int64 key code per row below
+    rows: np.ndarray  # int64 row of `data`
+    max_key_assets: int  # keys held by more assets are skipped
+    # finish(r1, r2, n): per-key rows (a, b, key, ev, first, last, w) for the pairs found
+    finish: Callable[[np.ndarray, np.ndarray, np.ndarray], pa.Table]
+
+
 def _pairs_by_key(
-    ctx: Context,
-    keys: np.ndarray,
-    rows: np.ndarray,
-    asset: np.ndarray,
-    params: ProfileSimilarityParams,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row pairs (r1, r2) sharing a key, with the key's audience n; keys held by too many
-    assets are dropped first."""
-    if len(rows) == 0:
-        z = np.zeros(0, np.int64)
-        return z, z, z
-    uniq, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    ok = (counts[inv] >= 2) & (counts[inv] <= params.max_key_assets)
-    rows, inv = rows[ok], inv[ok]
+    ctx: Context, data: pa.Table, traces: list[_Trace], params: ProfileSimilarityParams
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each trace, row pairs (r1, r2) sharing one of its keys, with the key's audience n.
+
+    All traces go to the engine in one plan: keys are renumbered to be disjoint between
+    traces, and a row of trace i is doc i * rows + row, so a pair never mixes traces.
+    """
+    n_rows = max(data.num_rows, 1)
+    asset = data.column("asset_id").to_numpy()
+    keys, docs = [], []
+    offset = 0
+    for i, t in enumerate(traces):
+        if len(t.rows) == 0:
+            continue
+        uniq, inv, counts = np.unique(t.keys, return_inverse=True, return_counts=True)
+        ok = (counts[inv] >= 2) & (counts[inv] <= t.max_key_assets)
+        keys.append(inv[ok].astype(np.int64) + offset)
+        docs.append(t.rows[ok].astype(np.int64) + i * n_rows)
+        offset += len(uniq)
+    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    doc = np.concatenate(docs) if docs else np.zeros(0, np.int64)
     table = pa.table(
         {
-            "key": pa.array(inv.astype(np.int64)),
-            "doc": pa.array(rows.astype(np.int64)),
-            "asset_id": pa.array(asset[rows], pa.int64()),
-            "ts": pa.array(np.zeros(len(rows), np.int64)),
+            "key": pa.array(key, pa.int64()),
+            "doc": pa.array(doc, pa.int64()),
+            "asset_id": pa.array(asset[doc % n_rows], pa.int64()),
+            "ts": pa.array(np.zeros(len(doc), np.int64)),
         }
     )
     out = ctx.to_arrow(
@@ -148,11 +168,14 @@ def _pairs_by_key(
             ctx.from_arrow("profile_keys", table), 0, params.max_pair_assets, params.neighbours
         )
     )
-    return (
-        out.column("d1").to_numpy().astype(np.int64),
-        out.column("d2").to_numpy().astype(np.int64),
-        out.column("n_k").to_numpy().astype(np.int64),
-    )
+    d1 = out.column("d1").to_numpy().astype(np.int64)
+    d2 = out.column("d2").to_numpy().astype(np.int64)
+    n = out.column("n_k").to_numpy().astype(np.int64)
+    trace = d1 // n_rows
+    return [
+        (d1[trace == i] % n_rows, d2[trace == i] % n_rows, n[trace == i])
+        for i in range(len(traces))
+    ]
 
 
 def _per_key(
@@ -181,7 +204,7 @@ def _idf(n: np.ndarray) -> np.ndarray:
     return _LN3 / np.log1p(n.astype(np.float64))
 
 
-def _bursts(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> pa.Table:
+def _bursts(data: pa.Table, params: ProfileSimilarityParams) -> _Trace:
     created = data.column("created_at").combine_chunks()
     platform = pc.fill_null(data.column("platform").combine_chunks(), "")
     has = np.flatnonzero(pc.is_valid(created).to_numpy(zero_copy_only=False))
@@ -217,23 +240,19 @@ def _bursts(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> pa
             burst_key[rows] = key
             burst_weight[rows] = 1.0 - lam[j] / n[j]
     in_burst = np.flatnonzero(burst_key >= 0)
-    r1, r2, _ = _pairs_by_key(
-        ctx, burst_key[in_burst], has[in_burst], data.column("asset_id").to_numpy(), _no_cap(params)
-    )
     pos = np.full(data.num_rows, -1, dtype=np.int64)
     pos[has] = np.arange(len(has))
-    keys = burst_key[pos[r1]]
-    labels = pa.array(
-        [burst_label[int(k)] for k in np.unique(keys)] if len(keys) else [], pa.string()
-    )
-    label_idx = np.searchsorted(np.unique(keys), keys)
-    return _per_key(data, r1, r2, labels.take(pa.array(label_idx)), burst_weight[pos[r1]])
 
+    def finish(r1: np.ndarray, r2: np.ndarray, n: np.ndarray) -> pa.Table:
+        keys = burst_key[pos[r1]]
+        uniq = np.unique(keys)
+        labels = pa.array([burst_label[int(k)] for k in uniq], pa.string())  # one per burst
+        label = labels.take(pa.array(np.searchsorted(uniq, keys), pa.int64()))
+        return _per_key(data, r1, r2, label, burst_weight[pos[r1]])
 
-def _no_cap(params: ProfileSimilarityParams) -> ProfileSimilarityParams:
-    # A burst is already unusual: its size is not a reason to skip it (the neighbours bound
+    # A burst is already unusual: its size is no reason to skip it (the neighbours bound
     # still applies above max_pair_assets).
-    return replace(params, max_key_assets=10**12)
+    return _Trace(burst_key[in_burst], has[in_burst], 2**62, finish)
 
 
 def _codes(values: pa.Array) -> np.ndarray:
@@ -241,7 +260,7 @@ def _codes(values: pa.Array) -> np.ndarray:
     return pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _handles(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> pa.Table:
+def _handles(data: pa.Table, params: ProfileSimilarityParams) -> _Trace:
     handle = pc.utf8_lower(pc.fill_null(data.column("handle").combine_chunks(), ""))
     parts = pc.extract_regex(handle, _HANDLE)
     valid = pc.is_valid(parts).to_numpy(zero_copy_only=False)
@@ -266,50 +285,54 @@ def _handles(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> p
         "d",
         "",
     )
-    r1, r2, n = _pairs_by_key(ctx, _codes(key), rows, data.column("asset_id").to_numpy(), params)
-    labels = handle.take(pa.array(r1))
-    label = pc.binary_join_element_wise("handle:", labels, "~", handle.take(pa.array(r2)), "")
-    return _per_key(data, r1, r2, label, _idf(n))
+
+    def finish(r1: np.ndarray, r2: np.ndarray, n: np.ndarray) -> pa.Table:
+        h1, h2 = handle.take(pa.array(r1, pa.int64())), handle.take(pa.array(r2, pa.int64()))
+        label = pc.binary_join_element_wise("handle:", h1, "~", h2, "")
+        return _per_key(data, r1, r2, label, _idf(n))
+
+    return _Trace(_codes(key), rows, params.max_key_assets, finish)
 
 
-def _bios(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> pa.Table:
+def _bios(data: pa.Table, params: ProfileSimilarityParams) -> _Trace:
     bio = normalize_arrow(data.column("bio").combine_chunks())
     sigs = minhash.signatures(
         bio, shingle=params.shingle, num_perm=params.num_perm, min_chars=params.bio_min_chars
     )
-    asset = data.column("asset_id").to_numpy()
     docs, keys = shared_band_keys(sigs.values, params.bands)
-    r1 = r2 = n = np.zeros(0, np.int64)
-    if len(docs):
-        rows = sigs.index[docs]
-        # Band keys are int64 already: pair per key with the shared bounds.
-        d1, d2, n = _pairs_by_key(ctx, keys, rows, asset, params)
-        pos = np.full(data.num_rows, -1, dtype=np.int64)
-        pos[sigs.index] = np.arange(len(sigs.index))
-        jac = verify(sigs.values, pos[d1], pos[d2])
+    pos = np.full(data.num_rows, -1, dtype=np.int64)
+    pos[sigs.index] = np.arange(len(sigs.index))
+
+    def finish(r1: np.ndarray, r2: np.ndarray, n: np.ndarray) -> pa.Table:
+        # LSH candidates: keep those whose estimated Jaccard reaches the threshold.
+        jac = verify(sigs.values, pos[r1], pos[r2])
         ok = jac >= params.bio_threshold - 1e-9
-        r1, r2, n, jac = d1[ok], d2[ok], n[ok], jac[ok]
-        fp = sigs.fingerprint[pos[r1]]
+        r1, r2, n, jac = r1[ok], r2[ok], n[ok], jac[ok]
         label = pc.binary_join_element_wise(
             "bio:J=",
             pa.array(np.char.mod("%.2f", jac), pa.string()),
             " fp=",
-            pa.array(np.char.mod("%016x", fp), pa.string()),
+            pa.array(np.char.mod("%016x", sigs.fingerprint[pos[r1]]), pa.string()),
             "",
         )
         return _per_key(data, r1, r2, label, jac * _idf(n))
-    return _per_key(data, r1, r2, pa.array([], pa.string()), np.zeros(0))
+
+    return _Trace(keys, sigs.index[docs], params.max_key_assets, finish)
 
 
-def _avatars(ctx: Context, data: pa.Table, params: ProfileSimilarityParams) -> pa.Table:
+def _avatars(data: pa.Table, params: ProfileSimilarityParams) -> _Trace:
     avatar = data.column("avatar_hash").combine_chunks()
     rows = np.flatnonzero(
         pc.fill_null(pc.greater(pc.utf8_length(avatar), 0), False).to_numpy(zero_copy_only=False)
     )
-    keys = _codes(avatar.take(pa.array(rows)))
-    r1, r2, n = _pairs_by_key(ctx, keys, rows, data.column("asset_id").to_numpy(), params)
-    label = pc.binary_join_element_wise("avatar:", avatar.take(pa.array(r1)), "")
-    return _per_key(data, r1, r2, label, _idf(n))
+
+    def finish(r1: np.ndarray, r2: np.ndarray, n: np.ndarray) -> pa.Table:
+        label = pc.binary_join_element_wise("avatar:", avatar.take(pa.array(r1, pa.int64())), "")
+        return _per_key(data, r1, r2, label, _idf(n))
+
+    return _Trace(
+        _codes(avatar.take(pa.array(rows, pa.int64()))), rows, params.max_key_assets, finish
+    )
 
 
 __all__ = ["ProfileSimilarity", "ProfileSimilarityParams"]

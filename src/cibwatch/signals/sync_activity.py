@@ -161,7 +161,11 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
     e = pairs.join(pa_, "a")
     e = e.join(pb_, [e.b == pb_.b, e.slot == pb_.slot_b])
     expected = e.group_by(["a", "b"]).aggregate(
-        expected=(ibis.least(e.na.cast("float64") * e.nb / n_slot, e.na, e.nb)).sum()
+        expected=ibis.least(
+            e.na.cast("float64") * e.nb.cast("float64") / n_slot,
+            e.na.cast("float64"),
+            e.nb.cast("float64"),
+        ).sum()
     )
 
     la = act.select(a=act.asset_id, bin=act.bin)
@@ -184,7 +188,8 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
     per_key = per_bin.select(
         "a",
         "b",
-        key=start.strftime("%Y-%m-%dT%H:%M:%SZ").concat(f"/{params.bin}s"),
+        # A cast, not strftime: format patterns differ between engines, casts don't.
+        key=start.cast("string").concat(f" UTC /{params.bin}s"),
         ev=ibis.literal(1, "int64"),
         first=start,
         last=start,
