@@ -33,7 +33,7 @@ CREATE SEQUENCE IF NOT EXISTS source_seq START 1;
 CREATE TABLE IF NOT EXISTS sources (
     source_id INTEGER,            -- one row per ingest of a file
     path VARCHAR,                 -- as given on the command line (display only, never reopened)
-    sha256 VARCHAR,               -- content hash: the same bytes ingested twice are recognised
+    sha256 VARCHAR,               -- content hash (with the mapping's, for generic): same bytes, same source
     format VARCHAR,
     started_at TIMESTAMP,
     finished_at TIMESTAMP,

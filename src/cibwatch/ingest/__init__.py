@@ -103,14 +103,19 @@ def ingest_file(
     if format not in known:
         raise FormatError(f"unknown format {format!r}; choose one of {', '.join(known)}")
     sha256 = file_sha256(path)
-    done = ws.con.execute(
+    if mapping is not None:
+        # The same file read through a different mapping is a different source.
+        sha256 = hashlib.sha256(
+            (sha256 + file_sha256(_checked(mapping))).encode("ascii")
+        ).hexdigest()
+    rows = ws.con.execute(
         "SELECT rows_read, rows_quarantined FROM sources "
         "WHERE sha256 = ? AND format = ? AND finished_at IS NOT NULL LIMIT 1",
         [sha256, format],
     ).fetchall()
-    done = done[0] if done else None
-    if done and not force:
-        return IngestResult(str(path), format, int(done[0]), 0, 0, 0, int(done[1]), 0, True)
+    if rows and not force:
+        read, quarantined = rows[0]
+        return IngestResult(str(path), format, int(read), 0, 0, 0, int(quarantined), 0, True)
 
     con = ws.con
     register_functions(con)
