@@ -384,10 +384,11 @@ def fans(world: World) -> None:
     people = world.tw_people
     client = world.tw_client
     # Junkies of the Azadi News flagship account: retweets within minutes, again and again.
+    # (Both junkies and stories grow with the scale; dilute**2 keeps each junky's count flat.)
     k = world.n(40, 10)
     who = rng.choice(len(people), k, replace=False)
     posts = world.brand_tweets
-    ii, wi = participants(rng, np.full(len(posts), 0.35), k)
+    ii, wi = participants(rng, np.full(len(posts), 0.35 * world.dilute**2), k)
     t = world.brand_tweet_t[ii] + rng.lognormal(np.log(180), 1.0, len(ii)).astype(np.int64) + 10
     keep = t < END
     world.add_posts(
@@ -408,7 +409,7 @@ def fans(world: World) -> None:
         arts = np.flatnonzero(
             (np.array(a["domain"]) == domain) & (a["t"] >= START) & (a["t"] < END)
         )
-        ii, wi = participants(rng, np.full(len(arts), 0.3), k)
+        ii, wi = participants(rng, np.full(len(arts), 0.3 * world.dilute**2), k)
         art = arts[ii]
         t = clip(a["t"][art] + rng.lognormal(np.log(360), 1.0, len(ii)).astype(np.int64) + 30)
         persian = world.tw_persian[who[wi]]
