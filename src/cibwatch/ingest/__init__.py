@@ -8,6 +8,7 @@ it was, and the next run completes it. Re-ingesting the same bytes adds nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def ingest_file(
     path: str | Path,
     format: str | None = None,
     *,
-    mapping: str | Path | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
     force: bool = False,
 ) -> IngestResult:
     """Ingest one file into the workspace and say what it added."""
@@ -105,9 +106,13 @@ def ingest_file(
     sha256 = file_sha256(path)
     if mapping is not None:
         # The same file read through a different mapping is a different source.
-        sha256 = hashlib.sha256(
-            (sha256 + file_sha256(_checked(mapping))).encode("ascii")
-        ).hexdigest()
+        if isinstance(mapping, str | Path):
+            mapping_sha = file_sha256(_checked(mapping))
+        else:  # an already parsed mapping
+            mapping_sha = hashlib.sha256(
+                json.dumps(mapping, sort_keys=True, default=str).encode("utf-8")
+            ).hexdigest()
+        sha256 = hashlib.sha256(f"{sha256}:{mapping_sha}".encode("ascii")).hexdigest()
     rows = ws.con.execute(
         "SELECT rows_read, rows_quarantined FROM sources "
         "WHERE sha256 = ? AND format = ? AND finished_at IS NOT NULL LIMIT 1",
