@@ -1,0 +1,62 @@
+"""A small gazetteer: countries and main cities in English, Persian and Arabic, with UTC offsets.
+
+Used to read declared profile locations (and compare them with the timezone inferred from
+activity) and to count the places posts talk about. Offsets are standard time (no daylight
+saving), so a comparison tolerates an hour; a country spanning several zones gets its capital's.
+Names are matched after cibwatch.text.normalize, so Arabic and Persian spellings of ی and ک
+meet; keep each name at least 3 characters to avoid matching inside words.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# region -> (UTC offset in hours, names)
+PLACES: dict[str, tuple[float, tuple[str, ...]]] = {
+    "Iran": (3.5, ("iran", "tehran", "ایران", "تهران", "اصفهان", "مشهد", "شیراز", "تبریز", "إيران", "طهران")),
+    "Iraq": (3.0, ("iraq", "baghdad", "عراق", "بغداد", "العراق")),
+    "Syria": (3.0, ("syria", "damascus", "سوریه", "سوريا", "دمشق")),
+    "Lebanon": (2.0, ("lebanon", "beirut", "لبنان", "بيروت", "بیروت")),
+    "Israel": (2.0, ("israel", "tel aviv", "jerusalem", "اسرائیل", "اسراییل", "إسرائيل", "تل آویو", "قدس", "القدس")),
+    "Palestine": (2.0, ("palestine", "gaza", "فلسطین", "فلسطين", "غزه", "غزة")),
+    "Saudi Arabia": (3.0, ("saudi", "riyadh", "عربستان", "السعودية", "الرياض", "ریاض")),
+    "Yemen": (3.0, ("yemen", "sanaa", "یمن", "اليمن", "صنعاء")),
+    "Bahrain": (3.0, ("bahrain", "بحرین", "البحرين")),
+    "Qatar": (3.0, ("qatar", "doha", "قطر", "الدوحة")),
+    "United Arab Emirates": (4.0, ("uae", "dubai", "abu dhabi", "امارات", "الإمارات", "دبی", "دبي")),
+    "Azerbaijan": (4.0, ("azerbaijan", "baku", "آذربایجان", "باکو", "أذربيجان")),
+    "Afghanistan": (4.5, ("afghanistan", "kabul", "افغانستان", "کابل")),
+    "Pakistan": (5.0, ("pakistan", "islamabad", "karachi", "lahore", "پاکستان", "باكستان")),
+    "India": (5.5, ("india", "delhi", "mumbai", "هند", "الهند")),
+    "Türkiye": (3.0, ("turkey", "türkiye", "turkiye", "istanbul", "ankara", "ترکیه", "تركيا", "استانبول")),
+    "Egypt": (2.0, ("egypt", "cairo", "مصر", "القاهرة", "قاهره")),
+    "Russia": (3.0, ("russia", "moscow", "россия", "москва", "روسیه", "روسيا", "مسکو")),
+    "Ukraine": (2.0, ("ukraine", "kyiv", "kiev", "україна", "київ", "اوکراین", "أوكرانيا")),
+    "China": (8.0, ("china", "beijing", "shanghai", "中国", "北京", "چین", "الصين")),
+    "Germany": (1.0, ("germany", "berlin", "deutschland", "آلمان", "ألمانيا")),
+    "France": (1.0, ("france", "paris", "فرانسه", "فرنسا", "پاریس")),
+    "United Kingdom": (0.0, ("united kingdom", "london", "england", "britain", "انگلیس", "بریتانیا", "لندن", "بريطانيا")),
+    "Sweden": (1.0, ("sweden", "stockholm", "سوئد")),
+    "Netherlands": (1.0, ("netherlands", "amsterdam", "هلند")),
+    "Canada": (-5.0, ("canada", "toronto", "montreal", "ottawa", "کانادا", "كندا", "تورنتو")),
+    "United States": (-5.0, ("united states", "usa", "america", "new york", "washington", "آمریکا", "امریکا", "أمريكا", "واشنگتن", "نیویورک")),
+    "United States (West)": (-8.0, ("california", "los angeles", "san francisco", "seattle", "لس آنجلس", "کالیفرنیا")),
+    "Venezuela": (-4.0, ("venezuela", "caracas", "ونزوئلا")),
+    "Nigeria": (1.0, ("nigeria", "lagos", "abuja")),
+    "Australia": (10.0, ("australia", "sydney", "melbourne", "استرالیا")),
+}  # fmt: skip
+
+
+@cache
+def normalized_places() -> list[tuple[str, str, float]]:
+    """(normalized name, region, offset) for every name, longest names first."""
+    from cibwatch.text import normalize
+
+    rows = []
+    for region, (offset, names) in PLACES.items():
+        for name in names:
+            norm = normalize(name)
+            if norm and len(norm) >= 2:
+                rows.append((norm, region, offset))
+    rows.sort(key=lambda r: -len(r[0]))
+    return rows
