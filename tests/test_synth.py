@@ -50,6 +50,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
     assert (a / "truth.csv").read_bytes() != (c / "truth.csv").read_bytes()
+    for world in (a, c):  # one row per asset: no two assets share a platform id
+        keys = [(r["platform"], r["kind"], r["native_id"]) for r in truth_rows(world)]
+        assert len(keys) == len(set(keys))
 
 
 def test_every_file_ingests_with_zero_quarantined_rows(ingested):

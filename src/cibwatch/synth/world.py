@@ -227,6 +227,7 @@ class World:
         self.authors: list[dict] = []
         self.planted: list[dict] = []  # one entry per planted group, for describe()
         self.overrides: list[tuple[np.ndarray, str, str, str]] = []
+        self._taken: dict[str, set[str]] = {}  # platform -> handles in use (lower-case)
 
     def n(self, base: float, minimum: int = 1) -> int:
         """A count scaled to the world's size."""
@@ -243,7 +244,21 @@ class World:
         return float(1.0 / np.sqrt(max(self.scale, 1.0)))
 
     def add_assets(self, table: dict) -> np.ndarray:
+        """Append assets; a handle already taken on the platform (any case) gets a suffix."""
         k = size(table)
+        platform = table["platform"][0].as_py() if k else ""
+        taken = self._taken.setdefault(platform, set())
+        handles = table["handle"].to_pylist()
+        for i, h in enumerate(handles):
+            if not h:
+                continue
+            candidate, n = h, 1
+            while candidate.lower() in taken:
+                n += 1
+                candidate = f"{h}{n}"
+            taken.add(candidate.lower())
+            handles[i] = candidate
+        table = {**table, "handle": pa.array(handles, pa.string())}
         ids = np.arange(self.n_assets, self.n_assets + k)
         self._assets.append(table)
         self.n_assets += k
