@@ -34,7 +34,7 @@ def asset_native_ids(seed: int, platform: np.ndarray, kind: np.ndarray, handle: 
     # Numeric Twitter ids: snowflakes for accounts made after 2010-11, small ones before.
     ms = np.maximum(created * 1000 - TWITTER_EPOCH_MS, 0)
     snow = (ms.astype(np.int64) << 22) | (aid & 0x3FFFFF)
-    legacy = 10_000_000 + (created - 1_230_000_000) // 10 + aid % 10
+    legacy = 1_000_000 + aid * 1013  # unique; far below any snowflake
     nums = np.where(ms > 0, snow, legacy)
     out[big] = [str(x) for x in nums[big].tolist()]
     small = tw & ~big
