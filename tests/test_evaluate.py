@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cibwatch.cli import app
@@ -198,3 +200,21 @@ def test_laundering_only_when_detect_has_not_run(tmp_path):
     assert r["f1"] is None and r["laundering"]["recall"] == 1.0
     res = CliRunner().invoke(app, ["evaluate", "--truth", str(truth), "-w", str(ws)])
     assert res.exit_code == 0 and "1 found, 1 planted" in res.stdout
+
+
+labelings = st.lists(st.one_of(st.none(), st.sampled_from("abcd")), min_size=2, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(labelings, st.data())
+def test_ari_equals_pair_counting_on_random_labelings(a, data):
+    b = data.draw(
+        st.lists(st.one_of(st.none(), st.sampled_from("pqr")), min_size=len(a), max_size=len(a))
+    )
+    pairs = list(itertools.combinations(range(len(a)), 2))
+    same_a = sum(1 for i, j in pairs if a[i] is not None and a[i] == a[j])
+    same_b = sum(1 for i, j in pairs if b[i] is not None and b[i] == b[j])
+    if (same_a + same_b) / 2 == same_a * same_b / len(pairs):
+        return  # degenerate (e.g. all singletons on both sides): ARI is defined by convention
+    assert adjusted_rand(a, b) == pytest.approx(brute_ari(a, b))
+    assert adjusted_rand(a, b) == pytest.approx(adjusted_rand(b, a))

@@ -126,6 +126,20 @@ def test_patient_operation_keeps_tehran_office_hours_and_claims_abroad(world):
         assert "Iran" not in loc and "تهران" not in loc
 
 
+def test_creation_dates_as_planted(world):
+    """Amplifiers were registered in 2021 bursts; tweetstorm activists are long-lived accounts."""
+    out, _ = world
+    op = {r["native_id"]: r["operation"] for r in truth_rows(out) if r["platform"] == "twitter"}
+    users = out / "twitter" / "synth_2021_09_users_csv_hashed.csv"
+    with users.open(newline="", encoding="utf-8") as fh:
+        created = {r["userid"]: r["account_creation_date"] for r in csv.DictReader(fh)}
+    amps = [created[u] for u, o in op.items() if o == "op_amplifiers"]
+    storm = [created[u] for u, o in op.items() if o.startswith("tweetstorm")]
+    assert amps and all("2019-06" <= d <= "2021-08-31" for d in amps)
+    assert sum(d.startswith("2021-0") for d in amps) >= 0.8 * len(amps)
+    assert storm and all(d < "2019-01-01" for d in storm)
+
+
 def test_twitter_io_layout_and_quirks(world):
     out, _ = world
     path = out / "twitter" / "synth_2021_09_tweets_csv_hashed.csv"

@@ -71,7 +71,8 @@ def _network_tables(result: dict) -> None:
     from rich.table import Table
 
     table = Table(title="io assets", show_header=True)
-    for col in ("", "precision", "recall", "F1", "FPR authentic", "FPR organic", "ARI", "networks"):
+    # Short headers keep the table readable in an 80-column terminal.
+    for col in ("", "prec.", "recall", "F1", "FPR auth.", "FPR org.", "ARI", "nets"):
         table.add_column(col, justify="right")
     rows = [("all", result)]
     if "top_k" in result:
