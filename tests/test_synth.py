@@ -243,3 +243,12 @@ def test_cli_synth(tmp_path):
     summary = json.loads(res.stdout)
     assert summary["seed"] == 2 and summary["assets"] > 100
     assert (tmp_path / "w" / "truth.csv").is_file()
+
+
+def test_no_reshare_reply_or_quote_precedes_its_original():
+    posts = build(5, 0.1).posts()
+    for col in ("shared", "reply", "quoted"):
+        ref = posts[col]
+        has = ref >= 0
+        assert has.any(), col
+        assert (posts["t"][has] >= posts["t"][ref[has]]).all(), col

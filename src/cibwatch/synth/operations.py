@@ -120,6 +120,17 @@ def _accounts(
     )
 
 
+def _earlier(
+    rng: np.random.Generator, cand_t: np.ndarray, t: np.ndarray, lag: int, spread: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each time in `t`, a candidate posted at least `lag` seconds before it, usually one
+    of the most recent (geometric spread). Returns (candidate index, whether one existed)."""
+    order = np.argsort(cand_t, kind="stable")
+    hi = np.searchsorted(cand_t[order], t - lag)
+    j = np.clip(hi - 1 - np.floor(rng.exponential(spread, len(t))).astype(np.int64), 0, None)
+    return order[np.minimum(j, len(order) - 1)], hi > 0
+
+
 def _tehran_daytime(rng: np.random.Generator, n: int) -> np.ndarray:
     """Times in Tehran waking hours on any day (less disciplined than office hours)."""
     return human_times(rng, np.full(n, TEHRAN), np.zeros(n))
@@ -276,11 +287,14 @@ def patient(world: World) -> None:
     eng = english[owner]
     # Filler and talking points share one text column; talking points are paraphrases.
     filler = tx.organic_text(rng, ~eng)
-    point = rng.integers(0, len(nv.PARAPHRASES_EN), k)
+    # One talking point (and one intermediary link) per day, posted by each persona at its
+    # own hour: the campaign is coordinated by the day, jittered by hours.
+    day = np.clip((t - START) // DAY, 0, DAYS - 1)
+    point = rng.integers(0, len(nv.PARAPHRASES_EN), DAYS)[day]
     para = np.array([p for ps in nv.PARAPHRASES_EN for p in ps], dtype=object)[
         point * 4 + rng.integers(0, 4, k)
     ]
-    fa_point = rng.integers(0, len(nv.PARAPHRASES_FA), k)
+    fa_point = rng.integers(0, len(nv.PARAPHRASES_FA), DAYS)[day]
     para_fa = np.array([p for ps in nv.PARAPHRASES_FA for p in ps], dtype=object)[
         fa_point * 4 + rng.integers(0, 4, k)
     ]
@@ -315,7 +329,10 @@ def patient(world: World) -> None:
     )
     # News shares point at independent outlets; talking points at intermediaries.
     news, _ = article_pick(rng, world, t, ("independent",))
-    inter, _ = article_pick(rng, world, t, ("intermediary",))
+    day_link, _ = article_pick(
+        rng, world, START + np.arange(DAYS) * DAY + 5 * HOUR, ("intermediary",)
+    )
+    inter = day_link[day]
     link_tp = rng.random(k) < 0.4
     url = when(
         role == 2,
@@ -331,17 +348,18 @@ def patient(world: World) -> None:
     )  # fmt: skip
     # Retweets: popular ordinary posts, and now and then a colleague's post, hours later.
     rt = np.flatnonzero(role == 1)
-    colleague = rng.random(len(rt)) < 0.3
-    tp = np.flatnonzero(role[orig] == 3)
-    ours = pid[tp[rng.integers(0, len(tp), len(rt))]]
-    theirs = world.tw_originals[rng.choice(len(world.tw_originals), len(rt))]
+    tp = pid[role[orig] == 3]
+    tp_t = t[orig][role[orig] == 3]
+    ours, has_ours = _earlier(rng, tp_t, t[rt], HOUR, 6.0)
+    theirs, _ = _earlier(rng, world.tw_original_t, t[rt], 10 * 60, 200.0)
+    colleague = (rng.random(len(rt)) < 0.3) & has_ours
     world.add_posts(
         post_table(
             aids[owner[rt]],
             t[rt],
             const("", len(rt)),
             "",
-            shared=np.where(colleague, ours, theirs),
+            shared=np.where(colleague, tp[ours], world.tw_originals[theirs]),
             client=client.take(pa.array(owner[rt])),
         )
     )
