@@ -246,7 +246,10 @@ def test_cli_synth(tmp_path):
 
 
 def test_no_reshare_reply_or_quote_precedes_its_original():
+    from cibwatch.synth.world import END, START
+
     posts = build(5, 0.1).posts()
+    assert posts["t"].min() >= START and posts["t"].max() < END  # all inside the 30 days
     for col in ("shared", "reply", "quoted"):
         ref = posts[col]
         has = ref >= 0
