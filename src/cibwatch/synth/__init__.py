@@ -57,6 +57,7 @@ def build(seed: int, scale: float, step: Callable[[str], None] | None = None) ->
     world.article_pop = world.rng.lognormal(0, 1.2, len(world.articles["id"]))
     step("organic")
     organic.twitter_people(world)
+    organic.copypasta(world)
     step("communities")
     communities.outlet_accounts(world)
     communities.facebook_pages(world)

@@ -458,3 +458,27 @@ def fans(world: World) -> None:
         size=n_circles,
         detail=f"news junkies of 3 outlets and {n_circles} circles of 5-12 friends retweeting each other",
     )
+
+
+def copypasta(world: World) -> None:
+    """Texts ordinary people paste to each other over hours: identical text, no organiser."""
+    rng = world.rng
+    people = world.tw_people
+    n = world.sq(4, 2)
+    for i in range(n):
+        text = tx.COPYPASTA[i % len(tx.COPYPASTA)]
+        k = min(len(people) // 4, int(rng.integers(30, 120) * min(1.0, max(world.scale, 0.3))))
+        who = rng.choice(len(people), k, replace=False)
+        t0 = START + int(rng.integers(0, (DAYS - 2) * DAY))
+        t = clip(t0 + np.sort(rng.exponential(6 * HOUR, k)).astype(np.int64))
+        body = cat(text, pick(("", "", " 🙏", " 😔", "!", "!!", " ✌️"), rng.integers(0, 7, k)))
+        lang = "fa" if any("\u0600" <= ch <= "\u06ff" for ch in text) else "en"
+        world.add_posts(
+            post_table(people[who], t, body, lang, client=world.tw_client.take(pa.array(who)))
+        )
+    world.plant(
+        group="organic_copypasta",
+        label="organic",
+        size=n,
+        detail="texts pasted by 30-120 people over hours",
+    )

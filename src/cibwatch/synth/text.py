@@ -108,6 +108,15 @@ CLIENTS = (
 )  # fmt: skip
 CLIENT_WEIGHTS = np.array([0.34, 0.30, 0.22, 0.04, 0.02, 0.04, 0.04])
 
+# Texts ordinary people copy and paste to each other over a day (no one schedules them).
+COPYPASTA = (
+    "اگه تو هم از قطعی برق خسته شدی این متنو کپی کن و بفرست",
+    "هر کس این پیامو دید برای سلامتی مادرش یه صلوات بفرسته",
+    "Copy and paste this if you also think teachers deserve better pay",
+    "RT if your internet died three times today. Iran deserves better",
+    "یادمون نره امروز روز معلمه، از معلم‌های خوب زندگیمون تشکر کنیم",
+)
+
 # Hashtags that trend among ordinary people; one set per day is drawn from these.
 TRENDING = (
     "ایران", "تهران", "کرونا", "واکسن", "فوتبال", "پرسپولیس", "استقلال", "اینترنت", "بنزین",
