@@ -363,3 +363,35 @@ def test_workspace_with_no_networks_renders(tmp_path):
     with TestClient(create_app(path)) as c:
         r = c.get("/api/networks", headers={"Authorization": f"Bearer {token}"})
         assert r.json() == {"total": 0, "offset": 0, "networks": []}
+
+
+def test_store_lets_go_of_the_database_when_idle(world):
+    import subprocess
+    import sys
+    import time
+
+    from cibwatch.review.db import Store
+
+    store = Store(world["path"], idle_seconds=0.3)
+    store.start()
+    try:
+        with store.cursor() as con:
+            assert con.execute("SELECT count(*) FROM networks").fetchall()[0][0] == 2
+        assert store.is_open
+        deadline = time.monotonic() + 10
+        while store.is_open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not store.is_open
+        # Another process (e.g. `cibwatch report`) can now open the workspace for writing.
+        code = (
+            "import sys; from cibwatch.store import Workspace; "
+            "Workspace(sys.argv[1], create=False).close()"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(world["path"])], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        with store.cursor() as con:  # and the app reopens it on the next request
+            assert con.execute("SELECT count(*) FROM decisions").fetchall()[0][0] == 0
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ Never `playwright install`: the browser is /usr/bin/chromium (installed by .ci/r
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 from pathlib import Path
 from urllib.parse import quote
@@ -106,7 +107,7 @@ def test_analyst_reviews_evidence_and_records_a_takedown(browser, tmp_path):
         # And from the graph itself: tapping an edge opens its evidence.
         page.goto(base + "/networks/net-1")
         page.wait_for_selector("#graph[data-nodes]")
-        page.evaluate("window.cibwatchGraph.edges()[0].emit('tap')")
+        page.evaluate("window.cibwatchGraph.tapEdge(0)")
         page.wait_for_url("**/evidence?**")
         assert page.locator(".coaction").count() >= 1
 
@@ -132,6 +133,34 @@ def test_analyst_reviews_evidence_and_records_a_takedown(browser, tmp_path):
         assert page.locator("#network-table tbody tr").count() == 1
         assert "taken down" in page.locator("#network-table").inner_text()
     context.close()
+    assert watch.problems == []
+
+
+def test_large_network_draws_on_canvas_and_clicks_through(browser, tmp_path):
+    path = tmp_path / "w"
+    info = build_world(path, members=450, posts_per_member=2, degree=2)
+    token = ensure_token(path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = Watch(page)
+    with serve(path) as base:
+        log_in(page, base, token, "Maryam R.", start="/networks/net-1")
+        page.wait_for_selector("#graph[data-nodes]", timeout=30_000)
+        assert page.get_attribute("#graph", "data-renderer") == "canvas"
+        assert page.get_attribute("#graph", "data-nodes") == str(len(info["net1"]))
+        # A real click on a drawn node opens that asset's page.
+        page.locator("#graph").scroll_into_view_if_needed()
+        box = page.locator("#graph canvas").bounding_box()
+        x, y = page.evaluate("window.cibwatchGraph.nodePosition(0)")
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        assert "· " in page.locator("#graph-tip").inner_text()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_url("**/assets/*")
+        assert page.locator("#networks").inner_text().count("net-1") >= 1
+        page.goto(base + "/networks/net-1")
+        page.wait_for_selector("#graph[data-nodes]")
+        page.evaluate("window.cibwatchGraph.tapEdge(0)")
+        page.wait_for_url("**/evidence?**")
+    page.close()
     assert watch.problems == []
 
 
@@ -180,7 +209,7 @@ def test_takedown_appears_in_the_regenerated_report(browser, tmp_path):
     from cibwatch.cli import app as cli_app
 
     path = tmp_path / "w"
-    build_world(path, members=8)
+    info = build_world(path, members=8)
     token = ensure_token(path)
     page = browser.new_page()
     with serve(path) as base:
@@ -193,5 +222,9 @@ def test_takedown_appears_in_the_regenerated_report(browser, tmp_path):
         assert result.exit_code == 0, result.output
         page.goto((path / "out" / "report.html").as_uri())
         assert "taken down" in page.locator("body").inner_text().lower()
-    assets_csv = (path / "out" / "assets.csv").read_text()
-    assert "taken" in assets_csv.lower()
+    with (path / "out" / "assets.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    net1 = [r for r in rows if r["network"] == "net-1"]
+    assert len(net1) == len(info["net1"])
+    assert {r["status"] for r in net1} == {"taken-down"}
+    assert all(r["status"] != "taken-down" for r in rows if r["network"] != "net-1")

@@ -102,8 +102,14 @@ def _layout(network_id: str, ids: list[int], edges: list[tuple]) -> list[tuple[f
         # Seeded with a circle so the drawing is the same on every load (FR is otherwise random).
         seed = g.layout_circle().coords
         weights = list(pairs.values()) if pairs else None
+        # Fruchterman-Reingold is quadratic per iteration; above a few hundred nodes use its
+        # grid variant and fewer iterations (seconds saved, and the drawing stays readable).
+        big = len(ids) > 500
+        niter = max(60, 300 * 500 // len(ids)) if big else 300
         coords = np.asarray(
-            g.layout_fruchterman_reingold(seed=seed, weights=weights, niter=300).coords
+            g.layout_fruchterman_reingold(
+                seed=seed, weights=weights, niter=niter, grid=bool(big)
+            ).coords
         )
         coords -= coords.mean(axis=0)
         scale = np.abs(coords).max() or 1.0
