@@ -118,7 +118,7 @@ def score_networks(
     """Account-level and network-level metrics of `networks` against `truth`."""
     assigned: dict[Key, str] = {}  # asset -> highest-scored network holding it
     members: dict[str, list[Key]] = {}
-    unknown = set()
+    unknown: set[Key] = set()
     for net in networks:
         nid = str(net.get("id"))
         keys = [_member_key(m) for m in net.get("members", [])]

@@ -247,6 +247,7 @@ class _Articles:
 def generate_articles(world: World) -> None:
     """Fill `world.articles`, `world.chains` and `world.authors`."""
     rng = world.rng
+    pool: tuple[str, ...]
     arts = _Articles(rng)
     staff: dict[int, list[tuple[str, str]]] = {}  # outlet -> [(author, author_role)]
     # Each person writes for one outlet: names are drawn without replacement per language.

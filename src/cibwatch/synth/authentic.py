@@ -69,7 +69,7 @@ def media_family(world: World) -> None:
                 tz=0.0,
             )
         )
-        world.brand_aids = np.append(getattr(world, "brand_aids", np.array([], np.int64)), aid)
+        world.brand_aids = np.append(world.brand_aids, aid)
     idx = np.array([i for i, d in enumerate(a["domain"]) if d == "azadinews.com"], dtype=np.int64)
     idx = idx[(a["t"][idx] >= START) & (a["t"][idx] < END - HOUR)]
     # One social-desk delay per article, then each account within a minute of it.

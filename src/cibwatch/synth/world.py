@@ -228,6 +228,21 @@ class World:
         self.planted: list[dict] = []  # one entry per planted group, for describe()
         self.overrides: list[tuple[np.ndarray, str, str, str]] = []
         self._taken: dict[str, set[str]] = {}  # platform -> handles in use (lower-case)
+        # Filled by the generators as they run, read by the ones after them.
+        empty = np.zeros(0, dtype=np.int64)
+        self.article_pop: np.ndarray = np.zeros(0)  # sharing popularity per article
+        self.trend: np.ndarray = empty  # (day, 3) trending hashtag indices
+        self.tw_people: np.ndarray = empty  # ordinary Twitter accounts (aids)
+        self.tw_persian: np.ndarray = np.zeros(0, dtype=bool)
+        self.tw_client: pa.Array = pa.array([], pa.string())
+        self.tw_originals: np.ndarray = empty  # their original tweets (pids) ...
+        self.tw_original_aid: np.ndarray = empty  # ... by whom ...
+        self.tw_original_t: np.ndarray = empty  # ... and when
+        self.official_aids: np.ndarray = empty
+        self.fb_people: np.ndarray = empty
+        self.brand_aids: np.ndarray = empty
+        self.brand_tweets: np.ndarray = empty
+        self.brand_tweet_t: np.ndarray = empty
 
     def n(self, base: float, minimum: int = 1) -> int:
         """A count scaled to the world's size."""
