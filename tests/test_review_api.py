@@ -285,6 +285,7 @@ def test_network_list_sorts_filters_and_shows_status(client, world):
     login(client, world)
     page = client.get("/networks?status=rejected").text
     assert "net-2" in page and 'href="/networks/net-1"' not in page
+    assert 'href="/networks?sort=size&order=desc&amp;status=rejected"' in page  # keeps filter
     page = client.get("/networks?sort=size&order=asc").text
     assert page.index("/networks/net-2") < page.index("/networks/net-1")
 

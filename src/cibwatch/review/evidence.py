@@ -11,6 +11,7 @@ hashtag sequence (hashtag-sequence), `platform:handle` mentioned (co-mention) or
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -57,6 +58,16 @@ _MATCHERS: dict[str, tuple[str, Any]] = {
 }
 
 
+def _timestamp(at: str | None) -> str | None:
+    """The example's time as a DuckDB timestamp literal, or None if it is not one."""
+    if not at:
+        return None
+    try:
+        return datetime.fromisoformat(at.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
 def _split(key: str) -> list[str]:
     platform, _, rest = key.partition(":")
     return [platform, rest]
@@ -65,7 +76,7 @@ def _split(key: str) -> list[str]:
 def _posts(
     con: duckdb.DuckDBPyConnection, asset_id: int, signal: str, key: str, at: str | None
 ) -> tuple[list[dict[str, Any]], str]:
-    at_param = at.rstrip("Z").replace("T", " ") if at else None
+    at_param = _timestamp(at)
     matcher = _MATCHERS.get(signal)
     if matcher is not None and key:
         where, params_of = matcher

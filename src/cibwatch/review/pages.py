@@ -135,7 +135,7 @@ def _float(value: str | None) -> float | None:
 @router.get("/networks", response_class=HTMLResponse)
 def network_list(request: Request, who: Principal = Depends(principal)) -> Response:
     qp = request.query_params
-    filters = {
+    filters: dict[str, Any] = {
         "sort": qp.get("sort", "score"),
         "order": "asc" if qp.get("order") == "asc" else "desc",
         "tier": qp.get("tier") or None,

@@ -92,7 +92,8 @@ def list_networks(
     prepare(con)
     sort_sql = NETWORK_SORTS.get(sort, "score")
     order_sql = "ASC" if order == "asc" else "DESC"
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if tier:
         where.append("tier = ?")
         params.append(tier)
