@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cibwatch.laundering import launder
+from cibwatch.urls import normalize_url
 from laundering_world import (
     OWN_EN,
     OWN_FA,
@@ -55,6 +56,28 @@ def test_uncredited_chain(tmp_path):
     assert chain_ids(on_disk) == chain_ids(result)
     assert on_disk["state_outlets"][0]["name"] == "Press TV"
     assert on_disk["state_outlets"][0]["sources"]
+
+
+def test_posts_sharing_a_chain_article_are_named(tmp_path):
+    inter = article("ghr-1", "globalhorizonreview.com", "Global Horizon Review", 20, STATE_EN)
+    ws = workspace(tmp_path / "w", [STATE, inter, citeback("ptv-2", 70, inter, STATE_EN[2])])
+    ws.con.execute("INSERT INTO assets (asset_id, platform, kind, native_id) VALUES "
+                   "(1, 'twitter', 'account', '111'), (2, 'telegram', 'channel', 'chan')")  # fmt: skip
+    ws.con.execute("INSERT INTO posts (post_id, platform, native_id, asset_id) VALUES "
+                   "(1, 'twitter', 't1', 1), (2, 'twitter', 't2', 1), (3, 'telegram', 'm1', 2)")  # fmt: skip
+    for post in (1, 2, 3):
+        ws.con.execute(
+            "INSERT INTO post_urls VALUES (?, ?, ?, ?)",
+            [post, inter["url"], normalize_url(inter["url"]), "globalhorizonreview.com"],
+        )
+    [c] = launder(ws)["chains"]
+    shared = c["intermediary"]["shared_by"]
+    assert (shared["posts"], shared["accounts"]) == (3, 2)
+    assert shared["examples"] == [
+        {"platform": "telegram", "kind": "channel", "native_id": "chan"},
+        {"platform": "twitter", "kind": "account", "native_id": "111"},
+    ]
+    assert "shared_by" not in c["state"]
 
 
 def test_credit_by_link_and_by_name(tmp_path):

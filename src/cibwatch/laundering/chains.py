@@ -5,9 +5,11 @@ else, with direction by publication time:
 
 - carry: a non-state article reuses a state article published before it. When an article
   reuses several state articles (state outlets copy each other, and talking points recur), its
-  sources are chosen greedily: the state article covering most of its words first (earliest on
-  a tie), then any other only if it covers at least `min_shared` words not yet covered. A copy
-  of the source, or a stock sentence it shares with a hundred state articles, adds nothing.
+  sources are chosen greedily: the state article covering most of its words first (on a tie
+  the most recent: the same text run twice by state media was most likely taken from the run
+  in the news cycle), then any other only if it covers at least `min_shared` words not yet
+  covered. A copy of the source, or a stock sentence it shares with a hundred state articles,
+  adds nothing.
 - credit: the intermediary links to the state article, or to a domain of its outlet, or names
   the outlet (its name or a listed alias, as whole words after normalization).
 - citeback: a state article published after the intermediary that links to the intermediary
@@ -80,7 +82,7 @@ def _select_sources(
     outlet quoting an independent report it cites is not the origin of that text), and only
     passages with at least `min_passage` such words are kept. Without a link, an earlier
     non-state article sharing the text is more likely a copy of older state text than its
-    origin, so it takes nothing away. Then greedy cover: most words first, earliest on a tie;
+    origin, so it takes nothing away. Then greedy cover: most words first, latest on a tie;
     a further source must add `min_shared` words, at least half of the words it shares.
     """
     rows = con.execute(
@@ -90,9 +92,9 @@ def _select_sources(
         JOIN {DOCS} sa ON sa.article_id = r.a_id
         JOIN {DOCS} sb ON sb.article_id = r.b_id
         WHERE sa.t < sb.t
-        QUALIFY row_number() OVER (PARTITION BY r.b_id ORDER BY r.b_shared DESC, sa.t, r.a_id)
+        QUALIFY row_number() OVER (PARTITION BY r.b_id ORDER BY r.b_shared DESC, sa.t DESC, r.a_id)
                 <= $max_sources
-        ORDER BY r.b_id, r.b_shared DESC, sa.t, r.a_id
+        ORDER BY r.b_id, r.b_shared DESC, sa.t DESC, r.a_id
         """,
         {"max_sources": max_sources},
     ).fetchall()

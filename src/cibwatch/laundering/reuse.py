@@ -10,8 +10,11 @@ Two steps, so the costly one runs only where it can pay off:
    articles, because a laundered passage is often three sentences inside someone else's article:
    its Jaccard similarity with the source *article* is low, with the source *window* high. Two
    articles become a candidate pair when a window of each shares a band key, joined in DuckDB
-   only across the two sides (state vs other), and keys so common that they would pair more
-   than `max_key_pairs` windows are boilerplate and skipped: the work stays sub-quadratic.
+   only across the two sides (state vs other). A key held by more than `max_key_side` articles
+   on one side is stock text (boilerplate, formulas) and skipped; each other-side article keeps
+   the `max_partners` state articles sharing the rarest keys with it (each key weighs 1 / the
+   number of state articles holding it: its likely sources), and each state article its
+   `max_partners_a` best the same way (what it may cite back): the work stays linear.
 2. Alignment (seed and extend). For candidate pairs only, every run of `kgram` words is hashed
    (numpy); shared k-grams are the seeds; seeds that follow each other in both articles, with
    at most `gap` words skipped (a reworded word breaks `kgram` seeds in a row), extend into one
@@ -45,12 +48,14 @@ class ReuseParams:
     """Knobs of reuse detection; the defaults are tuned on synth seed 1 (docs/benchmarks.md)."""
 
     window: int = 24  # words per LSH window
-    stride: int = 8  # words between window starts
+    stride: int = 12  # words between window starts
     min_words: int = 10  # shorter articles are not compared
     shingle: int = 5  # characters per shingle (spaces dropped: Persian joins words freely)
     num_perm: int = 64
     bands: int = 16  # 16 bands of 4 rows: a window pair with J = 0.5 collides with p = 0.64
-    max_key_pairs: int = 20_000  # a band key pairing more windows than this is boilerplate
+    max_key_side: int = 100  # a band key held by more articles on one side is stock text
+    max_partners: int = 20  # candidate sources kept per side-false article, most keys first
+    max_partners_a: int = 3  # and candidates kept per side-true article
     kgram: int = 4  # words per alignment seed
     gap: int = 8  # words a passage may skip (reworded words) or shift and stay one passage
     min_passage: int = 10  # words
@@ -101,8 +106,7 @@ def _windows(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cw_win AS
-        SELECT (row_number() OVER (ORDER BY article_id, s) - 1)::BIGINT AS win,
-               article_id, side, array_to_string(words[s + 1 : s + $w], ' ') AS txt
+        SELECT article_id, side, array_to_string(words[s + 1 : s + $w], ' ') AS txt
         FROM (
             SELECT article_id, side, words,
                    unnest(list_distinct(
@@ -116,49 +120,55 @@ def _windows(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, p: ReuseParams, extra: str) -> int:
-    texts = con.sql("SELECT txt FROM _cw_win ORDER BY win").to_arrow_table().column(0)
-    sig = signatures(texts, shingle=p.shingle, num_perm=p.num_perm, min_chars=20)
+    win = con.sql("SELECT article_id, side, txt FROM _cw_win").to_arrow_table()
+    sig = signatures(win.column("txt"), shingle=p.shingle, num_perm=p.num_perm, min_chars=20)
     keys = band_keys(sig.values, p.bands)
+    rows = np.repeat(sig.index, p.bands)
     bk = pa.table(
         {
-            "win": pa.array(np.repeat(sig.index, p.bands)),
             "key": pa.array(keys.reshape(-1)),
+            "article_id": pa.array(win.column("article_id").to_numpy()[rows]),
+            "side": pa.array(win.column("side").to_numpy(zero_copy_only=False)[rows]),
         }
     )
+    del win, sig, keys, rows
     con.register("_cw_bk_in", bk)
+    # A key must be seen on both sides, by at most `max_key_side` articles on each (more is
+    # stock text: boilerplate, formulas), so no key pairs more than max_key_side² articles.
+    # Each article then keeps its `max_partners` partners with the most shared keys.
     try:
         con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE _cw_bk AS
-            SELECT b.key, w.article_id, w.side FROM _cw_bk_in b JOIN _cw_win w USING (win)
-            """
+            f"""
+            CREATE OR REPLACE TEMP TABLE _cw_cand AS
+            WITH live0 AS (
+                SELECT DISTINCT key, article_id, side FROM _cw_bk_in
+            ), stat AS (
+                SELECT key, count(*) FILTER (WHERE side) AS n_a,
+                       count(*) FILTER (WHERE NOT side) AS n_b
+                FROM live0 GROUP BY key
+                HAVING n_a BETWEEN 1 AND $m AND n_b BETWEEN 1 AND $m
+            ), live AS (
+                SELECT * FROM live0 JOIN stat USING (key)
+            ), hits AS (
+                -- A key shared with few articles says more than one shared with many: each
+                -- side ranks its partners by the keys' rarity on the other side.
+                SELECT a.article_id AS a_id, b.article_id AS b_id, count(*) AS hits,
+                       sum(1.0 / a.n_a) AS w_b, sum(1.0 / a.n_b) AS w_a
+                FROM live a JOIN live b ON a.key = b.key AND a.side AND NOT b.side
+                GROUP BY a.article_id, b.article_id
+            ), top AS (
+                SELECT a_id, b_id, hits FROM hits
+                QUALIFY row_number() OVER (PARTITION BY b_id ORDER BY w_b DESC, a_id) <= $top
+                     OR row_number() OVER (PARTITION BY a_id ORDER BY w_a DESC, b_id) <= $top_a
+            )
+            SELECT (row_number() OVER () - 1)::BIGINT AS pair, a_id, b_id, max(hits) AS hits
+            FROM (SELECT * FROM top UNION ALL SELECT a_id, b_id, 0 FROM {extra})
+            GROUP BY a_id, b_id
+            """,
+            {"m": p.max_key_side, "top": p.max_partners, "top_a": p.max_partners_a},
         )
     finally:
         con.unregister("_cw_bk_in")
-    # Keys seen on both sides, and not so common that they pair everything with everything.
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _cw_cand AS
-        WITH stat AS (
-            SELECT key FROM _cw_bk GROUP BY key
-            HAVING count(*) FILTER (WHERE side) > 0 AND count(*) FILTER (WHERE NOT side) > 0
-               AND count(*) FILTER (WHERE side) * count(*) FILTER (WHERE NOT side) <= $cap
-        ), live AS (
-            SELECT DISTINCT key, article_id, side FROM _cw_bk SEMI JOIN stat USING (key)
-        )
-        SELECT (row_number() OVER (ORDER BY a_id, b_id) - 1)::BIGINT AS pair, a_id, b_id,
-               sum(hits) AS hits
-        FROM (
-            SELECT a.article_id AS a_id, b.article_id AS b_id, count(*) AS hits
-            FROM live a JOIN live b ON a.key = b.key AND a.side AND NOT b.side
-            GROUP BY a.article_id, b.article_id
-            UNION ALL
-            SELECT a_id, b_id, 0 FROM {extra}
-        )
-        GROUP BY a_id, b_id
-        """,
-        {"cap": p.max_key_pairs},
-    )
     return int(con.execute("SELECT count(*) FROM _cw_cand").fetchall()[0][0])
 
 

@@ -3,7 +3,9 @@
 The JSON is self-sufficient for the report stage: every article is named by its input `id` and
 `url` with outlet, author and time; every chain carries the aligned passages as text, the time
 gaps, and whether the intermediary credited the state source; the state outlets involved come
-with the public sources that make them state-affiliated.
+with the public sources that make them state-affiliated. An article that posts in the
+workspace link to carries `shared_by`: how many posts and accounts, and a few accounts named
+by (platform, kind, native_id).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from cibwatch.store import Workspace
 
 OUTPUT = "laundering.json"
 FORMAT_VERSION = 1
+MAX_SHARERS = 5  # accounts named per article in `shared_by`
 MAX_PASSAGE_WORDS = 120  # longer aligned passages are cut in the JSON (spans stay exact)
 
 
@@ -49,6 +52,7 @@ def _articles(con: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[int, dict[s
         """,
         {"ids": sorted(ids)},
     ).fetchall()
+    shared = _shared_by(con, sorted(ids))
     return {
         r[0]: {
             "ref": {
@@ -59,6 +63,7 @@ def _articles(con: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[int, dict[s
                 "author": r[5],
                 "published_at": _iso(r[6]),
                 "title": r[7],
+                **({"shared_by": shared[r[0]]} if r[0] in shared else {}),
             },
             "t": r[6],
             "entry": r[8],
@@ -66,6 +71,37 @@ def _articles(con: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[int, dict[s
         }
         for r in rows
     }
+
+
+def _shared_by(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Posts in the workspace linking each article: how many, and a few of the accounts."""
+    rows = con.execute(
+        f"""
+        SELECT a.article_id, count(DISTINCT p.post_id) AS posts,
+               count(DISTINCT p.asset_id) AS accounts,
+               list(DISTINCT {{'platform': s.platform, 'kind': s.kind,
+                               'native_id': s.native_id}})[:{MAX_SHARERS}] AS examples
+        FROM articles a
+        JOIN post_urls u ON u.url_norm = a.url_norm
+        JOIN posts p ON p.post_id = u.post_id
+        JOIN assets s ON s.asset_id = p.asset_id
+        WHERE a.article_id IN (SELECT unnest($ids))
+        GROUP BY a.article_id
+        """,
+        {"ids": ids},
+    ).fetchall()
+    return {
+        r[0]: {
+            "posts": r[1],
+            "accounts": r[2],
+            "examples": sorted(r[3], key=lambda x: (x["platform"], x["kind"], x["native_id"])),
+        }
+        for r in rows
+    }
+
+
+def _state_ref(a: dict[str, Any]) -> dict[str, Any]:
+    return dict(a["ref"])
 
 
 def _cut(words: list[str], lo: int, hi: int) -> str:
@@ -124,7 +160,7 @@ def launder(
         credited = k["credit_link"] or k["credit_name"]
         passages = _passages(k["passages"], s, i, "state", "intermediary")
         base = {
-            "state": {key: s["ref"][key] for key in ("id", "url", "outlet", "published_at")},
+            "state": _state_ref(s),
             "intermediary": dict(i["ref"]),
             "credited": credited,
             "credit": {"link": k["credit_link"], "names_outlet": k["credit_name"]},
@@ -133,8 +169,6 @@ def launder(
             "coverage": round(k["shared_words"] / k["inter_words"], 3) if k["inter_words"] else 0,
             "passages": passages,
         }
-        base["state"]["domain"] = s["ref"]["domain"]
-        base["state"]["title"] = s["ref"]["title"]
         entry = carried.setdefault(
             k["inter_id"],
             {
@@ -164,10 +198,7 @@ def launder(
                 {
                     "id": cid,
                     **base,
-                    "citeback": {
-                        key: cb["ref"][key]
-                        for key in ("id", "url", "outlet", "domain", "published_at", "title")
-                    },
+                    "citeback": _state_ref(cb),
                     "citeback_how": c["how"],
                     "citeback_passages": _passages(
                         c["passages"], cb, i, "citeback", "intermediary"
