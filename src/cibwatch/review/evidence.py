@@ -3,14 +3,16 @@
 An edge stores a few example keys with the time the pair acted on them (`edges.evidence`). The
 posts are found again from each signal's definition of its key (cibwatch.signals): a normalized
 URL (co-link), a registered domain (co-domain), `platform:post_id` of the shared post
-(co-share), the first 200 characters of the normalized text (identical-text), the ordered
-hashtag sequence (hashtag-sequence), `platform:handle` mentioned (co-mention) or replied to
-(co-reply). Signals without a findable key fall back to each asset's posts closest in time.
-"""
+(co-share), the first 200 characters of the normalized text (identical-text), the two posts'
+ids (near-duplicate-text), the ordered hashtag sequence (hashtag-sequence), `platform:handle`
+mentioned (co-mention) or replied to (co-reply), the time bin (sync-activity). profile-similarity
+compares profile fields (bio, handle, creation time, avatar), shown for both assets. When a key
+cannot be matched, each asset's posts closest in time to the co-action are shown instead."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -30,14 +32,15 @@ _ORDER = """
     ORDER BY abs(epoch(p.created_at) - epoch(?::TIMESTAMP)), p.post_id LIMIT ?
 """
 
-# signal -> (WHERE fragment over posts p for one asset, how the key becomes its parameters)
+# Keys are stored cut to 200 characters (cibwatch.signals.runner), hence left(..., 200).
+# signal -> (WHERE fragment over posts p for one asset, key -> its parameters or None)
 _MATCHERS: dict[str, tuple[str, Any]] = {
     "co-link": (
-        "p.post_id IN (SELECT post_id FROM post_urls WHERE url_norm = ?)",
+        "p.post_id IN (SELECT post_id FROM post_urls WHERE left(url_norm, 200) = ?)",
         lambda key: [key],
     ),
     "co-domain": (
-        "p.post_id IN (SELECT post_id FROM post_urls WHERE domain = ?)",
+        "p.post_id IN (SELECT post_id FROM post_urls WHERE left(domain, 200) = ?)",
         lambda key: [key],
     ),
     "co-share": (
@@ -45,17 +48,39 @@ _MATCHERS: dict[str, tuple[str, Any]] = {
         lambda key: [*_split(key), _split(key)[1], _split(key)[1]],
     ),
     "identical-text": ("left(p.text_norm, 200) = ?", lambda key: [key]),
+    # "postA~postB J=0.94 fp=...": the two near-copies by native id
+    "near-duplicate-text": (
+        "p.native_id IN (?, ?)",
+        lambda key: (key.split(" ", 1)[0].split("~", 1) + [""])[:2] if "~" in key else None,
+    ),
     "hashtag-sequence": (
-        "(SELECT string_agg(h.hashtag, ' ' ORDER BY h.position, h.hashtag) "
-        "FROM post_hashtags h WHERE h.post_id = p.post_id) = ?",
+        "left((SELECT string_agg(h.hashtag, ' ' ORDER BY h.position, h.hashtag) "
+        "FROM post_hashtags h WHERE h.post_id = p.post_id), 200) = ?",
         lambda key: [key],
     ),
     "co-mention": (
-        "p.platform = ? AND p.post_id IN (SELECT post_id FROM post_mentions WHERE mention = ?)",
+        "p.platform = ? AND p.post_id IN "
+        "(SELECT post_id FROM post_mentions WHERE left(mention, 200) = ?)",
         lambda key: _split(key),
     ),
-    "co-reply": ("p.platform = ? AND p.reply_to = ?", lambda key: _split(key)),
+    "co-reply": ("p.platform = ? AND left(p.reply_to, 200) = ?", lambda key: _split(key)),
+    # "bin 1630495500+60s": the posts in that time bin
+    "sync-activity": (
+        # epoch seconds as naive UTC, whatever the session's TimeZone
+        "p.created_at >= TIMESTAMP '1970-01-01' + to_seconds(?) "
+        "AND p.created_at < TIMESTAMP '1970-01-01' + to_seconds(?)",
+        lambda key: _bin(key),
+    ),
 }
+# profile-similarity traces ("bio:J=...", "handle:a~b", "burst:...", "avatar:...") compare
+# profile fields, not posts: trace -> the field shown for both assets.
+PROFILE_FIELDS = {"bio": "bio", "handle": "handle", "burst": "created_at", "avatar": "avatar_hash"}
+_BIN = re.compile(r"^bin (\d+)\+(\d+)s$")
+
+
+def _bin(key: str) -> list[int] | None:
+    m = _BIN.match(key)
+    return [int(m.group(1)), int(m.group(1)) + int(m.group(2))] if m else None
 
 
 def _timestamp(at: str | None) -> str | None:
@@ -78,10 +103,10 @@ def _posts(
 ) -> tuple[list[dict[str, Any]], str]:
     at_param = _timestamp(at)
     matcher = _MATCHERS.get(signal)
-    if matcher is not None and key:
-        where, params_of = matcher
-        sql = f"{_SELECT} WHERE p.asset_id = ? AND {where}"
-        params: list[Any] = [asset_id, *params_of(key)]
+    key_params = matcher[1](key) if matcher is not None and key else None
+    if matcher is not None and key_params is not None:
+        sql = f"{_SELECT} WHERE p.asset_id = ? AND {matcher[0]}"
+        params: list[Any] = [asset_id, *key_params]
         if at_param:
             sql += _ORDER
             params += [at_param, POSTS_PER_SIDE]
@@ -140,6 +165,16 @@ def edge_evidence(
             )
         )
     }
+    profiles = {
+        r["asset_id"]: r
+        for r in _dicts(
+            con.execute(
+                "SELECT asset_id, bio, handle, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') "
+                "AS created_at, avatar_hash FROM assets WHERE asset_id IN (?, ?)",
+                [a, b],
+            )
+        )
+    }
     for edge in rows:
         try:
             examples = json.loads(edge.pop("evidence") or "{}").get("examples", [])
@@ -151,6 +186,24 @@ def edge_evidence(
                 continue
             key, at = str(ex.get("key") or ""), ex.get("at")
             at = str(at) if at else None
+            trace = key.split(":", 1)[0]
+            if edge["signal"] == "profile-similarity" and trace in PROFILE_FIELDS:
+                field = PROFILE_FIELDS[trace]
+                edge["examples"].append(
+                    {
+                        "key": key,
+                        "at": at,
+                        "posts_a": [],
+                        "posts_b": [],
+                        "matched_by": "profile",
+                        "profile": {
+                            "field": field,
+                            "a": profiles.get(a, {}).get(field),
+                            "b": profiles.get(b, {}).get(field),
+                        },
+                    }
+                )
+                continue
             posts_a, how_a = _posts(con, a, edge["signal"], key, at)
             posts_b, how_b = _posts(con, b, edge["signal"], key, at)
             edge["examples"].append(
