@@ -206,9 +206,9 @@ def test_any_text_renders_as_text_only(text):
     env = make_templates()
     out = env.from_string(
         '{% from "_macros.html" import t, json_tree %}{{ t(x) }}{{ json_tree(y) }}'
-    ).render(x=text, y={text: [text, {"k": text}]})
+    ).render(x=text, y={text: [text, {"k": text}], "s": [text, 1, None]})
     p = Inspector()
     p.feed(out)
     p.close()
-    assert p.tags <= {"bdi", "dl", "dt", "dd", "ul", "li"}
+    assert p.tags <= {"bdi", "dl", "dt", "dd", "ul", "li", "span"}
     assert p.handlers == [] and p.bad_urls == []

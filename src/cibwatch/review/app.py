@@ -115,6 +115,13 @@ def _plain(value: Any) -> str:
     return _BIDI_CONTROLS.sub("", "" if value is None else str(value))
 
 
+def _scalars(value: Any) -> bool:
+    """True for a list of plain values (shown inline rather than one per line)."""
+    return isinstance(value, list) and all(
+        v is None or isinstance(v, str | int | float | bool) for v in value
+    )
+
+
 def _num(value: Any) -> str:
     if value is None:
         return ""
@@ -136,6 +143,7 @@ def make_templates() -> Environment:
     env.filters["short"] = _short
     env.filters["num"] = _num
     env.filters["plain"] = _plain
+    env.tests["scalars"] = _scalars
     return env
 
 
