@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import shutil
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -196,3 +197,42 @@ def test_cleaning_makes_cosmetic_variants_identical():
     assert len(set(sig.fingerprint.tolist())) == 1
     short = minhash.signatures(pa.array(["سلام 😀", None, ""], pa.string()))
     assert len(short.index) == 0
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_edges_for_near_duplicate_sync_and_profile(tmp_path):
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no Java on this machine")
+    from cibwatch.engine.spark import SparkEngine, spark_session
+
+    rng = random.Random(7)
+    posts = [(1, 0, BASE)] + [(i + 2, 600 * (i + 1), v) for i, v in enumerate(VARIANTS)]
+    posts += [(20 + i, 60 * i, t) for i, t in enumerate(UNRELATED)]
+    for day in range(10):  # two bots in lockstep among ordinary accounts
+        for _ in range(15):
+            t = day * 86400 + rng.randint(20000, 48000)
+            posts += [(31, t, None), (32, t + 3, None)]
+        for a in range(33, 40):
+            posts += [(a, day * 86400 + rng.randint(20000, 48000), None) for _ in range(9)]
+    w = make_posts(tmp_path / "w", posts)
+    # Profiles: assets 1-8 were created in one burst with name+digit handles.
+    w.con.execute(
+        "UPDATE assets SET handle = CASE WHEN asset_id <= 8 THEN 'sara_ahmadi' || (1000 + asset_id)"
+        " ELSE 'user.' || asset_id END, created_at = CASE WHEN asset_id <= 8 THEN"
+        " TIMESTAMP '2024-01-15 10:00:00' + to_seconds(asset_id * 60) ELSE"
+        " TIMESTAMP '2023-06-01' + to_days(CAST(asset_id * 7 AS INTEGER)) END"
+    )
+    names = ["near-duplicate-text", "sync-activity", "profile-similarity"]
+    run_signals(w, engine="duckdb", signals=names)
+    on_duckdb = w.con.execute("SELECT * FROM edges ORDER BY ALL").fetchall()
+    assert {r[2] for r in on_duckdb} == set(names)  # the world exercises each one
+    session = spark_session({"spark.sql.shuffle.partitions": "2"})
+    try:
+        eng = SparkEngine(w, session=session)
+        run_signals(w, engine=eng, signals=names)
+        eng.close()
+    finally:
+        session.stop()
+    assert w.con.execute("SELECT * FROM edges ORDER BY ALL").fetchall() == on_duckdb
+    w.close()

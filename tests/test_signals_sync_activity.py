@@ -97,7 +97,9 @@ def test_lockstep_bots_match_ordinary_rhythm_does_not(world):
     # The rhythm explains a few co-active minutes; the weight is the excess over it.
     assert 0 < bots["weight"] < bots["events"]
     examples = json.loads(bots["evidence"])["examples"]
-    assert examples and examples[0]["key"].endswith("/60s")
+    assert (
+        examples and examples[0]["key"].startswith("bin ") and examples[0]["key"].endswith("+60s")
+    )
     assert all(1 in k or 2 in k for k in edges)  # no ordinary pair
 
 

@@ -86,7 +86,15 @@ class SparkEngine(Engine):
         return self._tables[name]
 
     def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
-        return self.backend.create_table(self.fresh_name(name), table, temp=True)
+        # Ibis' PySpark backend has no temporary tables: stage through Parquet like `table`.
+        import pyarrow.parquet as pq
+
+        fresh = self.fresh_name(name)
+        self.parquet.mkdir(exist_ok=True)
+        # A name we generated, never input; Spark skips files whose name starts with '_'.
+        path = self.parquet / f"{fresh.lstrip('_')}.parquet"
+        pq.write_table(table, path)
+        return self.backend.read_parquet(str(path), table_name=fresh)
 
     def materialize(self, expr: ibis.Table, name: str) -> str:
         import pyarrow as pa

@@ -188,8 +188,11 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
     per_key = per_bin.select(
         "a",
         "b",
-        # A cast, not strftime: format patterns differ between engines, casts don't.
-        key=start.cast("string").concat(f" UTC /{params.bin}s"),
+        # The bin's start in epoch seconds (the example's `at` shows it as a time): integer
+        # casts print alike on every engine, timestamp casts and strftime patterns don't.
+        key=ibis.literal("bin ").concat(
+            (per_bin.bin * params.bin).cast("int64").cast("string"), f"+{params.bin}s"
+        ),
         ev=ibis.literal(1, "int64"),
         first=start,
         last=start,
