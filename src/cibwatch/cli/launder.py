@@ -78,8 +78,17 @@ def launder(
         f"in {summary['seconds']} s",
         highlight=False,
     )
-    table = Table(title="intermediaries (most uncredited state content first)")
-    for col in ("rank", "author", "outlet", "uncredited", "chains", "articles", "state share"):
+    table = Table(title="intermediaries (most state text carried, uncredited, cited back first)")
+    for col in (
+        "rank",
+        "author",
+        "outlet",
+        "score",
+        "uncredited",
+        "chains",
+        "articles",
+        "state share",
+    ):
         table.add_column(col, justify="left" if col in ("author", "outlet") else "right")
     for e in result["intermediaries"][:15]:
         share = e["state_share"]
@@ -87,6 +96,7 @@ def launder(
             str(e["rank"]),
             escape(e["author"] or "—"),
             escape(e["outlet"] or "—"),
+            f"{e['score']:.2f}",
             str(e["uncredited"]),
             str(e["chains"]),
             str(e["articles"]),

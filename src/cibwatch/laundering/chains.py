@@ -5,9 +5,9 @@ else, with direction by publication time:
 
 - carry: a non-state article reuses a state article published before it. When an article
   reuses several state articles (state outlets copy each other, and talking points recur), its
-  sources are chosen greedily: the state article covering most of its words first (on a tie
-  the most recent: the same text run twice by state media was most likely taken from the run
-  in the news cycle), then any other only if it covers at least `min_shared` words not yet
+  sources are chosen greedily: the state article sharing the most specific text first (seeds
+  weighted by rarity, cibwatch.laundering.reuse; on a tie the most recent: the same text run
+  twice by state media was most likely taken from the run in the news cycle), then any other only if it covers at least `min_shared` words not yet
   covered. A copy of the source, or a stock sentence it shares with a hundred state articles,
   adds nothing.
 - credit: the intermediary links to the state article, or to a domain of its outlet, or names
@@ -15,7 +15,7 @@ else, with direction by publication time:
 - citeback: a state article published after the intermediary that links to the intermediary
   article itself; or, when none of its links resolves to an article of that outlet, that links
   to its site or names its outlet or author *and* reuses its text (the claim it cites), taking
-  the outlet's article it reuses most. A mere mention of an outlet's name is not enough: which
+  the outlet's article whose text it shares most specifically. A mere mention of an outlet's name is not enough: which
   of its articles would it be?
 
 Everything is DuckDB over temp tables except the greedy choice of sources, a loop over the
@@ -82,7 +82,7 @@ def _select_sources(
     outlet quoting an independent report it cites is not the origin of that text), and only
     passages with at least `min_passage` such words are kept. Without a link, an earlier
     non-state article sharing the text is more likely a copy of older state text than its
-    origin, so it takes nothing away. Then greedy cover: most words first, latest on a tie;
+    origin, so it takes nothing away. Then greedy cover: most specific first, latest on a tie;
     a further source must add `min_shared` words, at least half of the words it shares.
     """
     rows = con.execute(
@@ -92,9 +92,9 @@ def _select_sources(
         JOIN {DOCS} sa ON sa.article_id = r.a_id
         JOIN {DOCS} sb ON sb.article_id = r.b_id
         WHERE sa.t < sb.t
-        QUALIFY row_number() OVER (PARTITION BY r.b_id ORDER BY r.b_shared DESC, sa.t DESC, r.a_id)
+        QUALIFY row_number() OVER (PARTITION BY r.b_id ORDER BY r.weight DESC, sa.t DESC, r.a_id)
                 <= $max_sources
-        ORDER BY r.b_id, r.b_shared DESC, sa.t DESC, r.a_id
+        ORDER BY r.b_id, r.weight DESC, sa.t DESC, r.a_id
         """,
         {"max_sources": max_sources},
     ).fetchall()
@@ -210,7 +210,7 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
             FROM _cw_carry k JOIN articles i ON i.article_id = k.inter_id
             JOIN {DOCS} d ON d.article_id = i.article_id
         ), echo AS (  -- a later state article reusing the intermediary's text
-            SELECT r.a_id AS cite_id, r.b_id AS inter_id, r.a_shared
+            SELECT r.a_id AS cite_id, r.b_id AS inter_id, r.weight
             FROM _cw_reuse r JOIN {DOCS} c ON c.article_id = r.a_id
             JOIN inter i ON i.article_id = r.b_id
             WHERE c.t > i.t
@@ -223,7 +223,7 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
             SELECT DISTINCT l.article_id AS cite_id, a.domain
             FROM article_links l JOIN articles a ON a.url_norm = l.url_norm
         ), loose AS (
-            SELECT e.inter_id, e.cite_id, e.a_shared, i.t, i.outlet,
+            SELECT e.inter_id, e.cite_id, e.weight, i.t, i.outlet,
                    EXISTS (SELECT 1 FROM article_links l WHERE l.article_id = e.cite_id
                            AND l.domain = i.domain) AS by_domain,
                    (i.outlet IS NOT NULL AND length({_name_words("i.outlet")}) > 2
@@ -239,7 +239,7 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
         ), best AS (  -- a name or a site points to an outlet: take its article reused most
             SELECT * FROM loose WHERE by_domain OR by_outlet OR by_author
             QUALIFY row_number() OVER (PARTITION BY cite_id, coalesce(outlet, '')
-                                       ORDER BY a_shared DESC, t DESC, inter_id) = 1
+                                       ORDER BY weight DESC, t DESC, inter_id) = 1
         )
         SELECT inter_id, cite_id, 'links to the article' AS how FROM exact
         UNION ALL

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 Key = tuple[str, str]
+CREDITED = 0.5  # weight of state text carried with credit, against 1 without
 
 
 def _entry(outlet: str, author: str | None, domain: str | None) -> dict[str, Any]:
@@ -14,7 +15,7 @@ def _entry(outlet: str, author: str | None, domain: str | None) -> dict[str, Any
         "domain": domain,
         "chains": 0,
         "uncredited": 0,
-        "uncredited_weight": 0.0,
+        "score": 0.0,
         "credited": 0,
         "articles": 0,
         "state_words": 0,
@@ -31,12 +32,13 @@ def rank(
 
     `carried` has one item per intermediary article carrying state content: {outlet, author,
     domain, credited (every source credited), words (its words from state sources), coverage
-    (their share of the article), chain_ids, reuse_id}. Order: uncredited carries, each
-    weighted by how much of the article is state text (a republished state article counts
-    1, a stock sentence inside an original report a fifth), then chains (cited back by
-    state media), then the share of everything they wrote that is state content (a news
-    desk quoting one state sentence with credit ranks low; a byline that is mostly state
-    copy ranks high).
+    (their share of the article), chain_ids, reuse_id}. Score: for each such article, the
+    share of it that is state text (a republished state article 1, a stock sentence inside an
+    original report a fifth), halved when the source is credited, plus 1 for each time state
+    media cited the article back as independent confirmation (the laundering loop closed).
+    Ties: more uncredited articles first, then the share of everything they wrote that is
+    state text (a news desk quoting one state sentence ranks low; a byline that is mostly
+    state copy ranks high).
     """
     authors: dict[Key, dict[str, Any]] = {}
     outlets: dict[str, dict[str, Any]] = {}
@@ -49,8 +51,9 @@ def rank(
         for e in (a, o):
             e["articles"] += 1
             e["uncredited" if not c["credited"] else "credited"] += 1
-            if not c["credited"]:
-                e["uncredited_weight"] += c["coverage"]
+            e["score"] += c["coverage"] * (1.0 if not c["credited"] else CREDITED) + len(
+                c["chain_ids"]
+            )
             e["chains"] += len(c["chain_ids"])
             e["state_words"] += c["words"]
             e["chain_ids"] += c["chain_ids"]
@@ -60,7 +63,7 @@ def rank(
     for (outlet, _author), n in words_by_author.items():
         outlet_words[outlet] = outlet_words.get(outlet, 0) + n
     for e in (*authors.values(), *outlets.values()):
-        e["uncredited_weight"] = round(e["uncredited_weight"], 3)
+        e["score"] = round(e["score"], 3)
     for (outlet, author), e in authors.items():
         total = words_by_author.get((outlet, author), 0)
         e["state_share"] = round(e["state_words"] / total, 4) if total else None
@@ -72,7 +75,7 @@ def rank(
 
     def key(e: dict[str, Any]) -> tuple:
         return (
-            -round(e["uncredited_weight"], 6),
+            -round(e["score"], 6),
             -e["uncredited"],
             -e["chains"],
             -(e["state_share"] or 0.0),

@@ -20,7 +20,9 @@ Two steps, so the costly one runs only where it can pay off:
    at most `gap` words skipped (a reworded word breaks `kgram` seeds in a row), extend into one
    passage; a jump in either article (a dropped or moved sentence) starts a new one. Passages
    shorter than `min_passage` words or sparser than `min_density` are chance; a pair is reuse
-   when its passages cover `min_shared` words on both sides. All of it is one DuckDB plan over
+   when its passages cover `min_shared` words on both sides. Each seed also weighs 1 / the
+   number of compared articles holding its k-gram, so a pair sharing a specific claim outweighs
+   one sharing stock formulas (used to choose among candidate sources). All of it is one DuckDB plan over
    every pair at once (window functions), not a Python loop per pair.
 
 Direction comes from publication time, decided by the caller (cibwatch.laundering.chains).
@@ -47,8 +49,8 @@ _P = np.uint64(0x100000001B3)
 class ReuseParams:
     """Knobs of reuse detection; the defaults are tuned on synth seed 1 (docs/benchmarks.md)."""
 
-    window: int = 24  # words per LSH window
-    stride: int = 12  # words between window starts
+    window: int = 16  # words per LSH window
+    stride: int = 8  # words between window starts
     min_words: int = 10  # shorter articles are not compared
     shingle: int = 5  # characters per shingle (spaces dropped: Persian joins words freely)
     num_perm: int = 64
@@ -83,7 +85,8 @@ def find_reuse(
     pairs to align whatever LSH says (for laundering: articles that link to each other).
     Writes the temp table `_cw_reuse`:
     a_id (side true), b_id (side false), a_words, b_words (article lengths), a_shared, b_shared
-    (words covered by passages) and passages, a list of {a0, a1, b0, b1, seeds}: word ranges
+    (words covered by passages), weight (the seeds' specificity: each shared k-gram counts
+    1 / the number of compared articles holding it, so stock phrases weigh little) and passages, a list of {a0, a1, b0, b1, seeds}: word ranges
     [a0, a1) and [b0, b1) of the two articles that align; and `_cw_passages` with every
     passage of every candidate pair (a_id, b_id, a0, a1, b0, b1, seeds), before the
     `min_shared` test.
@@ -219,13 +222,16 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _cw_passages AS
-        WITH m AS (
-            SELECT c.pair, a.pos AS pa, b.pos AS pb
+        WITH df AS (
+            SELECT kg, count(*) AS df FROM _cw_kg GROUP BY kg
+        ), m AS (
+            SELECT c.pair, a.pos AS pa, b.pos AS pb, 1.0 / df.df AS w
             FROM _cw_cand c
             JOIN _cw_kg a ON a.article_id = c.a_id
             JOIN _cw_kg b ON b.article_id = c.b_id AND b.kg = a.kg
+            JOIN df ON df.kg = a.kg
         ), brk AS (
-            SELECT pair, pa, pb,
+            SELECT pair, pa, pb, w,
                    CASE WHEN lag(pb) OVER w IS NULL
                           OR pb - lag(pb) OVER w > $gap + 1
                           OR abs((pa - lag(pa) OVER w) - (pb - lag(pb) OVER w)) > $gap
@@ -233,15 +239,15 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
                         THEN 1 ELSE 0 END AS new
             FROM m WINDOW w AS (PARTITION BY pair ORDER BY pb, pa)
         ), seg AS (
-            SELECT pair, pa, pb,
+            SELECT pair, pa, pb, w,
                    sum(new) OVER (PARTITION BY pair ORDER BY pb, pa ROWS UNBOUNDED PRECEDING) AS s
             FROM brk
         ), passages AS (
             SELECT pair, min(pa) AS a0, max(pa) + $k AS a1, min(pb) AS b0, max(pb) + $k AS b1,
-                   count(*) AS seeds
+                   count(*) AS seeds, sum(w) AS weight
             FROM seg GROUP BY pair, s
         )
-        SELECT c.a_id, c.b_id, p.a0, p.a1, p.b0, p.b1, p.seeds
+        SELECT c.a_id, c.b_id, p.a0, p.a1, p.b0, p.b1, p.seeds, p.weight
         FROM passages p JOIN _cw_cand c USING (pair)
         WHERE b1 - b0 >= $min_passage AND a1 - a0 >= $min_passage
           AND seeds >= $density * (least(a1 - a0, b1 - b0) - $k + 1)
@@ -253,6 +259,7 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
         CREATE OR REPLACE TEMP TABLE _cw_reuse AS
         SELECT p.a_id, p.b_id, da.n AS a_words, db.n AS b_words,
                sum(a1 - a0)::INTEGER AS a_shared, sum(b1 - b0)::INTEGER AS b_shared,
+               sum(weight) AS weight,
                list({{'a0': a0, 'a1': a1, 'b0': b0, 'b1': b1, 'seeds': seeds}} ORDER BY b0)
                    AS passages
         FROM _cw_passages p
