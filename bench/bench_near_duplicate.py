@@ -231,6 +231,20 @@ def generate(path: Path, posts: int, days: float, seed: int = 7) -> dict[str, li
     return groups
 
 
+def planted_groups(csv_path: Path) -> dict[str, list[str]]:
+    """The planted groups of a generated file, from its user ids (g<group>u<member>)."""
+    import duckdb
+
+    rows = duckdb.sql(
+        "SELECT DISTINCT user_id FROM read_csv(?, all_varchar = true) WHERE user_id LIKE 'g%'",
+        params=[str(csv_path)],
+    ).fetchall()
+    groups: dict[str, list[str]] = {}
+    for (user,) in rows:
+        groups.setdefault(user.split("u")[0], []).append(user)
+    return groups
+
+
 def child(code: str) -> tuple[float, int, str]:
     """Run python code in a child process: (seconds, peak RSS bytes, stdout)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -346,15 +360,21 @@ def main() -> None:
     ap.add_argument("--qut", default="/tmp/qutvenv/bin/compute_networks")
     ap.add_argument("--skip-qut", action="store_true")
     ap.add_argument("--keep", type=Path, default=None)
+    ap.add_argument("--reuse", action="store_true", help="reuse --keep DIR/posts.csv if present")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_nd_"))
     work.mkdir(parents=True, exist_ok=True)
     csv_path = work / "posts.csv"
     t = time.perf_counter()
-    groups = generate(csv_path, args.posts, args.days)
-    print(
-        f"generated {args.posts} posts, {len(groups)} planted groups in {time.perf_counter() - t:.1f} s"
-    )
+    if args.reuse and csv_path.exists():
+        groups = planted_groups(csv_path)
+        print(f"reusing {csv_path} with {len(groups)} planted groups")
+    else:
+        groups = generate(csv_path, args.posts, args.days)
+        print(
+            f"generated {args.posts} posts, {len(groups)} planted groups "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
     print(
         "| tool | load s | near-dup s (wall) | near-dup CPU s | peak RSS GB | pair recall "
         "| groups complete | other edges |"
