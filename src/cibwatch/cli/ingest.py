@@ -35,11 +35,10 @@ def ingest(
     import json
 
     from rich.markup import escape
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from cibwatch.ingest import ingest_file
     from cibwatch.store import Workspace
-
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     progress = Progress(
         SpinnerColumn(),
