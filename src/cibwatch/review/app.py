@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from cibwatch.errors import CibwatchError
@@ -115,6 +116,24 @@ def _plain(value: Any) -> str:
     return _BIDI_CONTROLS.sub("", "" if value is None else str(value))
 
 
+def _bdi(value: Any, n: int | None = None) -> Markup:
+    """Data as escaped text in <bdi dir="auto">: direction overrides stay inside it."""
+    text = "" if value is None else str(value)
+    if n is not None:
+        text = _short(text, n)
+    return Markup('<bdi dir="auto">%s</bdi>') % text
+
+
+def asset_ref(aid: Any, platform: Any, kind: Any, native_id: Any, handle: Any = None) -> Markup:
+    """An asset named by (platform, kind, native_id), linked to its page, with its handle."""
+    out = Markup(
+        '<a class="asset" href="/assets/%s"><span class="plat plat-%s">%s</span> · %s · %s</a>'
+    ) % (_pathq(aid), platform or "none", platform or "", kind or "", _bdi(native_id, 80))
+    if handle:
+        out += Markup(' <span class="handle">@%s</span>') % _bdi(handle, 60)
+    return out
+
+
 def _scalars(value: Any) -> bool:
     """True for a list of plain values (shown inline rather than one per line)."""
     return isinstance(value, list) and all(
@@ -143,6 +162,8 @@ def make_templates() -> Environment:
     env.filters["short"] = _short
     env.filters["num"] = _num
     env.filters["plain"] = _plain
+    env.filters["bdi"] = _bdi
+    env.globals["asset_ref"] = asset_ref
     env.tests["scalars"] = _scalars
     return env
 

@@ -34,7 +34,7 @@ MEMBER_SORTS = {
     "role": "role",
 }
 PAGE_SIZE = 100
-MEMBER_PAGE = 500
+MEMBER_PAGE = 250
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
