@@ -10,19 +10,23 @@ Jaccard similarity. Reshares are left out: they repeat the original (co-share co
 Plan, sub-quadratic at every step:
 
 1. signatures and band keys in numpy (one hash per shingle, one key per band);
-2. band keys held by a single post are dropped in numpy (most texts are unique), the rest go to
-   the engine as (key, post, asset, time);
+2. in numpy, band by band, posts are sorted by (key, time) and only posts with a neighbour
+   under the same key at most Δt away are kept (most texts are unique, and most copies of a
+   boilerplate text are far apart in time); the rest go to the engine as (key, post, asset,
+   time, bucket size);
 3. in the engine, a band key is a bucket; posts in a bucket are paired the way the co-action
    operator pairs actions on a key (cibwatch.signals.coaction): numbered by time, joined only
    against their own and the previous block, so the cost follows the pairs inside Δt. A bucket
-   with more than `max_bucket_assets` distinct assets is boilerplate ("Happy Nowruz", a
-   news headline everybody pastes): there each post is only paired with its next
-   `neighbours` posts in time, so a text posted by 100k assets costs O(100k · neighbours);
+   holding more than `max_bucket_posts` posts is boilerplate ("Happy Nowruz", a news
+   headline everybody pastes): there each post is only paired with its next `neighbours`
+   posts in time, so a text posted by 100k assets costs O(100k · neighbours);
 4. each candidate post pair is verified in numpy: the share of equal signature positions must
    reach `threshold`;
 5. verified pairs are folded per asset pair; each text (fingerprint) counts once per pair,
-   weighted J · w(n) with w(n) = ln 3 / ln(1 + n) the co-action operator's IDF-like weight of
-   a bucket with n distinct assets (1 for a text two assets share, 0.09 at 200k).
+   weighted J · w(n) with w(n) = ln 3 / ln(1 + n) the co-action operator's IDF-like weight,
+   n being the posts in the pair's most specific LSH bucket over the whole input (an upper
+   bound of its distinct assets that costs no extra pass): 1 for a text two posts share,
+   0.09 at 200k.
 """
 
 from __future__ import annotations
@@ -85,11 +89,11 @@ class NearDuplicateParams:
     max_chars: int = param(
         5000, "read at most this many characters of a text", unit="characters", min=16
     )
-    max_bucket_assets: int = param(
-        50,
-        "an LSH bucket shared by more distinct assets than this is boilerplate: its posts are "
-        "paired only with their next `neighbours` posts in time",
-        unit="assets",
+    max_bucket_posts: int = param(
+        100,
+        "an LSH bucket holding more posts than this (in the whole input) is boilerplate: its "
+        "posts are paired only with their next `neighbours` posts in time",
+        unit="posts",
         min=2,
     )
     neighbours: int = param(
@@ -143,7 +147,7 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
     )
     asset = data.column("asset_id").to_numpy().astype(np.int64)[sigs.index]
     ts = _epoch_seconds(data.column("created_at"))[sigs.index]
-    bands = shared_band_keys(sigs.values, params.bands)
+    bands = shared_band_keys(sigs.values, params.bands, ts, params.window)
     # Verification only compares values for equality: their low 16 bits will do (a chance
     # agreement of 1/65536 per position) at half the memory.
     sig16 = sigs.values.astype(np.uint16)
@@ -154,11 +158,13 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
             "doc": pa.array(bands[0], pa.int64()),
             "asset_id": pa.array(asset[bands[0]], pa.int64()),
             "ts": pa.array(ts[bands[0]], pa.int64()),
+            # The bucket's posts in the whole input: its popularity, counted before pruning.
+            "n_k": pa.array(bands[2], pa.int64()),
         }
     )
     bucketed = ctx.from_arrow("nd_bands", band_table)
     cand = ctx.to_arrow(
-        candidate_pairs(bucketed, params.window, params.max_bucket_assets, params.neighbours)
+        candidate_pairs(bucketed, params.window, params.max_bucket_posts, params.neighbours)
     )
     d1 = cand.column("d1").to_numpy().astype(np.int64)
     d2 = cand.column("d2").to_numpy().astype(np.int64)
@@ -210,24 +216,26 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
     )
 
 
-def candidate_pairs(
-    bands: ir.Table, window: float, max_bucket_assets: int, neighbours: int
-) -> ir.Table:
+def candidate_pairs(bands: ir.Table, window: float, max_bucket: int, neighbours: int) -> ir.Table:
     """Pairs (d1 < d2) of rows that share an LSH bucket within `window` seconds, with n_k.
 
-    `bands` has columns key (bucket), doc (row id), asset_id and ts (epoch seconds); n_k is the
-    number of distinct assets of the smallest bucket the pair shares. Same pairing scheme as
+    `bands` has columns key (bucket), doc (row id), asset_id and ts (epoch seconds), and
+    optionally n_k (the bucket's popularity; by default its distinct assets); the result's n_k
+    is that of the smallest bucket the pair shares. Same pairing scheme as
     the co-action operator: rows numbered by time within their bucket, each row joined only
     against its own and the previous block (time blocks of the window; rank blocks of
-    `neighbours` in buckets with more than `max_bucket_assets` assets).
+    `neighbours` in buckets whose n_k exceeds `max_bucket`).
     """
     block_s = max(int(np.ceil(window)), 1)
     k = neighbours
-    pop = bands.group_by("key").aggregate(n_k=bands.asset_id.nunique())
-    pop = pop.filter(pop.n_k >= 2)
-    b = bands.join(pop, "key")
+    if "n_k" in bands.columns:
+        b = bands
+    else:
+        pop = bands.group_by("key").aggregate(n_k=bands.asset_id.nunique())
+        pop = pop.filter(pop.n_k >= 2)
+        b = bands.join(pop, "key")
     b = b.mutate(rn=ibis.row_number().over(group_by=b.key, order_by=[b.ts, b.doc]))
-    boiler = b.n_k > max_bucket_assets
+    boiler = b.n_k > max_bucket
     b = b.mutate(block=ibis.ifelse(boiler, b.rn // k, b.ts // block_s).cast("int64"), boiler=boiler)
     left = b.select(
         "key", "block", "n_k", "boiler", l_doc="doc", l_asset="asset_id", l_ts="ts", l_rn="rn"
@@ -249,25 +257,50 @@ def candidate_pairs(
     return p.group_by(["d1", "d2"]).aggregate(n_k=p.n_k.min()).order_by(["d1", "d2"])
 
 
-def shared_band_keys(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
-    """(doc, key) for every band key held by at least two documents, band by band.
+def shared_band_keys(
+    sig: np.ndarray, bands: int, ts: np.ndarray | None = None, window: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, key, size) for every band key that can still form a pair, band by band.
 
-    Most texts are unique, so this keeps the rows sent to the engine to the few that can pair.
+    `size` is the number of documents holding the key in the whole input (before any
+    pruning): a bucket's popularity, counted in documents.
+
+    Without times: documents whose key another document shares. With `ts` (epoch seconds per
+    document) and `window`: only documents with a neighbour in time, under the same key, at
+    most `window` seconds away; every pair inside the window has such neighbours, so nothing
+    that could pair is dropped. Most texts are unique, and most copies of boilerplate are far
+    apart in time, so this keeps the rows sent to the engine to the few that can pair.
     """
-    docs, out = [], []
+    n = sig.shape[0]
+    # Documents in time order once; a stable sort per band then keeps time order within a key.
+    by_time = np.argsort(ts, kind="stable") if ts is not None else np.arange(n)
+    sig_t = sig[by_time]
+    ts_t = ts[by_time] if ts is not None else None
+    docs, out, sizes = [], [], []
     for j in range(bands):  # band by band: one column of keys in memory at a time
-        col = minhash.band_keys(sig, bands, only=j)
+        col = minhash.band_keys(sig_t, bands, only=j)
         order = np.argsort(col, kind="stable")
         s = col[order]
-        dup = np.zeros(len(s), dtype=bool)
         same = s[1:] == s[:-1]
-        dup[1:] |= same
-        dup[:-1] |= same
-        docs.append(order[dup])
-        out.append(s[dup])
+        run = np.cumsum(np.r_[True, ~same]) - 1
+        run_len = np.bincount(run)
+        near = same
+        if ts_t is not None and window is not None:
+            near = same & (np.diff(ts_t[order]) <= window)
+        keep = np.zeros(len(s), dtype=bool)
+        keep[1:] |= near
+        keep[:-1] |= near
+        docs.append(by_time[order[keep]])
+        out.append(s[keep])
+        sizes.append(run_len[run[keep]])
     if not docs:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(docs).astype(np.int64), np.concatenate(out)
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    return (
+        np.concatenate(docs).astype(np.int64),
+        np.concatenate(out),
+        np.concatenate(sizes).astype(np.int64),
+    )
 
 
 def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:

@@ -299,7 +299,7 @@ def _bios(data: pa.Table, params: ProfileSimilarityParams) -> _Trace:
     sigs = minhash.signatures(
         bio, shingle=params.shingle, num_perm=params.num_perm, min_chars=params.bio_min_chars
     )
-    docs, keys = shared_band_keys(sigs.values, params.bands)
+    docs, keys, _ = shared_band_keys(sigs.values, params.bands)
     pos = np.full(data.num_rows, -1, dtype=np.int64)
     pos[sigs.index] = np.arange(len(sigs.index))
 

@@ -124,7 +124,7 @@ def _candidates(ctx: Context, data: pa.Table, params: SyncActivityParams) -> pa.
     sig = minhash.set_signatures(
         row, minhash.mix64(bins + np.uint64(0x5BD1E995)), len(assets), params.num_perm
     )
-    docs, keys = shared_band_keys(sig, params.bands)
+    docs, keys, _ = shared_band_keys(sig, params.bands)
     bucketed = ctx.from_arrow(
         "sync_bands",
         pa.table(
