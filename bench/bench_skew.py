@@ -4,7 +4,8 @@ Cost must follow the pairs inside Δt, not N². For each N this writes a workspa
 posts of the same URL at uniform random times over 24 h (plus nothing else), runs co-link
 through `run_signals`, and reports the time, the edges (= account pairs inside Δt) and the
 time per pair. For comparison it times the naive plan (equi-join on the URL, then the time
-filter) on DuckDB for the smaller N only: at N = 200,000 it would form 4·10^10 pairs.
+filter, times truncated to the second like cibwatch's) on DuckDB for the smaller N only: at
+N = 200,000 it would form 4·10^10 pairs.
 
     .venv/bin/python bench/bench_skew.py --sizes 50000,100000,200000 --window 10
 """
@@ -25,7 +26,8 @@ NAIVE = """
 SELECT count(*) FROM (
   SELECT least(a.asset_id, b.asset_id), greatest(a.asset_id, b.asset_id)
   FROM shares a JOIN shares b ON a.url_norm = b.url_norm
-  WHERE a.asset_id != b.asset_id AND abs(epoch(a.created_at) - epoch(b.created_at)) <= ?
+  WHERE a.asset_id != b.asset_id
+    AND abs(epoch(date_trunc('second', a.created_at)) - epoch(date_trunc('second', b.created_at))) <= ?
   GROUP BY ALL
 )
 """
@@ -33,19 +35,21 @@ SELECT count(*) FROM (
 
 def viral_workspace(path: Path, n: int, seed: int) -> Workspace:
     ws = Workspace(path)
+    params = {"n": n, "seed": seed}
     ws.con.execute(
-        """
-        INSERT INTO assets (asset_id, platform, kind, native_id)
-        SELECT i, 'twitter', 'account', 'u' || i FROM range(1, $n + 1) t(i);
-        INSERT INTO posts (post_id, platform, native_id, asset_id, created_at)
-        SELECT i, 'twitter', 'p' || i, i,
-               TIMESTAMP '2024-03-01' + to_microseconds(CAST(hash(i, $seed) % 86400000000 AS BIGINT))
-        FROM range(1, $n + 1) t(i);
-        INSERT INTO post_urls
-        SELECT post_id, 'https://news.example/viral', 'https://news.example/viral', 'news.example'
-        FROM posts;
-        """,
-        {"n": n, "seed": seed},
+        "INSERT INTO assets (asset_id, platform, kind, native_id) "
+        "SELECT i, 'twitter', 'account', 'u' || i FROM range(1, $n + 1) t(i)",
+        {"n": n},
+    )
+    ws.con.execute(
+        "INSERT INTO posts (post_id, platform, native_id, asset_id, created_at) "
+        "SELECT i, 'twitter', 'p' || i, i, TIMESTAMP '2024-03-01' + "
+        "to_microseconds(CAST(hash(i, $seed) % 86400000000 AS BIGINT)) FROM range(1, $n + 1) t(i)",
+        params,
+    )
+    ws.con.execute(
+        "INSERT INTO post_urls SELECT post_id, 'https://news.example/viral', "
+        "'https://news.example/viral', 'news.example' FROM posts"
     )
     return ws
 
@@ -56,8 +60,11 @@ def main() -> None:
     ap.add_argument("--window", type=float, default=10)
     ap.add_argument("--naive-max", type=int, default=50000, help="largest N for the naive plan")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-neighbours", type=int, default=0, help="co-link max_neighbours")
     args = ap.parse_args()
-    cfg = parse_config({"signals": {"co-link": {"window": args.window}}})
+    cfg = parse_config(
+        {"signals": {"co-link": {"window": args.window, "max_neighbours": args.max_neighbours}}}
+    )
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
@@ -68,6 +75,7 @@ def main() -> None:
             row = {
                 "accounts": n,
                 "window_s": args.window,
+                "max_neighbours": args.max_neighbours,
                 "edges": run.edges,
                 "clique_pairs": n * (n - 1) // 2,
                 "seconds": round(run.seconds, 2),

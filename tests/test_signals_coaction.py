@@ -113,6 +113,8 @@ def test_matches_brute_force_and_ignores_row_order(con, actions, window, seed):
 def test_window_is_inclusive_and_in_seconds(con):
     got = run(con, [(1, "k", 0), (2, "k", 10), (3, "k", 21)], window=10)
     assert set(got) == {(1, 2)}  # 10 s apart is in, 11 s is out
+    half = run(con, [(1, "k", 0), (2, "k", 0), (3, "k", 1)], window=0.5)
+    assert set(half) == {(1, 2)}  # a fractional window is not rounded up
 
 
 def test_each_repeat_is_an_event_but_a_key_weighs_once(con):

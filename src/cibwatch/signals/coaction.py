@@ -142,9 +142,9 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     acts = acts.mutate(
         rn=ibis.row_number().over(group_by=acts.key, order_by=[acts.ts, acts.asset_id, acts.item])
     )
-    window = int(math.ceil(params.window))
+    width = max(int(math.ceil(params.window)), 1)  # block width in whole seconds
     k = params.max_neighbours
-    block = (acts.rn // k) if k > 0 else (acts.ts // max(window, 1))
+    block = (acts.rn // k) if k > 0 else (acts.ts // width)
     acts = acts.mutate(block=block.cast("int64"))
 
     left = acts.select(
@@ -159,7 +159,7 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     pairs = left.join(right, [left.key == right.key, left.block == right.jb])
     cond = [
         pairs.l_rn < pairs.r_rn,
-        pairs.r_ts - pairs.l_ts <= window,
+        pairs.r_ts - pairs.l_ts <= params.window,
         pairs.l_asset != pairs.r_asset,
         pairs.l_item != pairs.r_item,
     ]
