@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from cibwatch.laundering.outlets import NAME_TABLE, OUTLET_TABLE, STATE_TABLE
-from cibwatch.laundering.reuse import ReuseParams, find_reuse, words_sql
+from cibwatch.laundering.reuse import ReuseParams, align_pairs, find_reuse, words_sql
 from cibwatch.text import normalize_sql, register_text_functions
 
 DOCS = "_cw_ldocs"
@@ -163,6 +163,39 @@ def _select_sources(
     return chosen
 
 
+def _named_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """`_cw_named(a_id, b_id)`: later state articles that name (or link the site of) an outlet
+    carrying state text, with that outlet's carrying articles they share any LSH key with.
+
+    A citeback that only names its source shares one sentence with it, and the state
+    article's best LSH partners may be other articles of that outlet sharing its stock text;
+    these pairs are aligned too, so the claim it cites is found.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_named AS
+        WITH carriers AS (
+            SELECT DISTINCT i.outlet, i.domain, {_name_words("i.outlet")} AS nw
+            FROM _cw_carry k JOIN articles i ON i.article_id = k.inter_id
+            WHERE i.outlet IS NOT NULL
+        ), namers AS (
+            SELECT d.article_id AS a_id, c.outlet
+            FROM {DOCS} d JOIN carriers c
+              ON length(c.nw) > 2 AND contains(' ' || array_to_string(d.words, ' ') || ' ', c.nw)
+            WHERE d.side
+            UNION
+            SELECT l.article_id, c.outlet
+            FROM article_links l JOIN carriers c ON l.domain = c.domain
+        )
+        SELECT DISTINCT h.a_id, h.b_id
+        FROM _cw_hits h
+        JOIN namers n ON n.a_id = h.a_id
+        JOIN articles i ON i.article_id = h.b_id AND i.outlet = n.outlet
+        JOIN {DOCS} c ON c.article_id = h.a_id
+        JOIN {DOCS} b ON b.article_id = h.b_id
+        WHERE c.t > b.t AND h.b_id IN (SELECT inter_id FROM _cw_carry)
+    """)
+
+
 def _credit(con: duckdb.DuckDBPyConnection) -> None:
     """`_cw_credit(state_id, inter_id, by_link, by_name)`."""
     con.execute(f"""
@@ -269,6 +302,8 @@ def build_chains(
     pairs = find_reuse(con, DOCS, p, step=say, extra="_cw_linked")
     say("sources and credit")
     chosen = _select_sources(con, p.min_shared, p.min_passage)
+    _named_pairs(con)
+    align_pairs(con, DOCS, "_cw_named", p)
     _credit(con)
     say("citebacks")
     _citebacks(con)

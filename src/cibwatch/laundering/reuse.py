@@ -138,11 +138,12 @@ def _candidates(con: duckdb.DuckDBPyConnection, p: ReuseParams, extra: str) -> i
     con.register("_cw_bk_in", bk)
     # A key must be seen on both sides, by at most `max_key_side` articles on each (more is
     # stock text: boilerplate, formulas), so no key pairs more than max_key_side² articles.
-    # Each article then keeps its `max_partners` partners with the most shared keys.
+    # `_cw_hits` keeps every such pair (callers may align more of them later, see
+    # align_pairs); each article's best partners by key rarity become `_cw_cand`.
     try:
         con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _cw_cand AS
+            """
+            CREATE OR REPLACE TEMP TABLE _cw_hits AS
             WITH live0 AS (
                 SELECT DISTINCT key, article_id, side FROM _cw_bk_in
             ), stat AS (
@@ -152,36 +153,43 @@ def _candidates(con: duckdb.DuckDBPyConnection, p: ReuseParams, extra: str) -> i
                 HAVING n_a BETWEEN 1 AND $m AND n_b BETWEEN 1 AND $m
             ), live AS (
                 SELECT * FROM live0 JOIN stat USING (key)
-            ), hits AS (
-                -- A key shared with few articles says more than one shared with many: each
-                -- side ranks its partners by the keys' rarity on the other side.
-                SELECT a.article_id AS a_id, b.article_id AS b_id, count(*) AS hits,
-                       sum(1.0 / a.n_a) AS w_b, sum(1.0 / a.n_b) AS w_a
-                FROM live a JOIN live b ON a.key = b.key AND a.side AND NOT b.side
-                GROUP BY a.article_id, b.article_id
-            ), top AS (
-                SELECT a_id, b_id, hits FROM hits
-                QUALIFY row_number() OVER (PARTITION BY b_id ORDER BY w_b DESC, a_id) <= $top
-                     OR row_number() OVER (PARTITION BY a_id ORDER BY w_a DESC, b_id) <= $top_a
             )
-            SELECT (row_number() OVER () - 1)::BIGINT AS pair, a_id, b_id, max(hits) AS hits
-            FROM (SELECT * FROM top UNION ALL SELECT a_id, b_id, 0 FROM {extra})
-            GROUP BY a_id, b_id
+            -- A key shared with few articles says more than one shared with many: each side
+            -- ranks its partners by the keys' rarity on the other side.
+            SELECT a.article_id AS a_id, b.article_id AS b_id, count(*) AS hits,
+                   sum(1.0 / a.n_a) AS w_b, sum(1.0 / a.n_b) AS w_a
+            FROM live a JOIN live b ON a.key = b.key AND a.side AND NOT b.side
+            GROUP BY a.article_id, b.article_id
             """,
-            {"m": p.max_key_side, "top": p.max_partners, "top_a": p.max_partners_a},
+            {"m": p.max_key_side},
         )
     finally:
         con.unregister("_cw_bk_in")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _cw_cand AS
+        WITH top AS (
+            SELECT a_id, b_id, hits FROM _cw_hits
+            QUALIFY row_number() OVER (PARTITION BY b_id ORDER BY w_b DESC, a_id) <= $top
+                 OR row_number() OVER (PARTITION BY a_id ORDER BY w_a DESC, b_id) <= $top_a
+        )
+        SELECT (row_number() OVER () - 1)::BIGINT AS pair, a_id, b_id, max(hits) AS hits
+        FROM (SELECT * FROM top UNION ALL SELECT a_id, b_id, 0 FROM {extra})
+        GROUP BY a_id, b_id
+        """,
+        {"top": p.max_partners, "top_a": p.max_partners_a},
+    )
     return int(con.execute("SELECT count(*) FROM _cw_cand").fetchall()[0][0])
 
 
-def _kgrams(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
-    """`_cw_kg(article_id, pos, kg)`: hash of the k words from `pos`, first occurrence only."""
+def _kgrams(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams, pairs: str) -> None:
+    """`_cw_kg(article_id, pos, kg)`: hash of the k words from `pos`, first occurrence only,
+    for the articles of `pairs`."""
     tab = con.sql(
         f"""
         SELECT article_id, pos, hash(w) AS h FROM (
             SELECT article_id, unnest(range(len(words))) AS pos, unnest(words) AS w FROM {docs}
-            WHERE article_id IN (SELECT a_id FROM _cw_cand UNION SELECT b_id FROM _cw_cand)
+            WHERE article_id IN (SELECT a_id FROM {pairs} UNION SELECT b_id FROM {pairs})
         ) ORDER BY article_id, pos
         """
     ).to_arrow_table()
@@ -210,8 +218,18 @@ def _kgrams(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
         con.unregister("_cw_kg_in")
 
 
-def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
-    _kgrams(con, docs, p)
+def _align(
+    con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams, pairs: str = "_cw_cand"
+) -> None:
+    """Align the (pair, a_id, b_id) rows of `pairs`: `_cw_passages` and `_cw_reuse` for the
+    first call (`_cw_cand`), appended to by later calls."""
+    first = pairs == "_cw_cand"
+    _kgrams(con, docs, p, pairs)
+    if first:  # k-gram rarity is measured once, over the first round's articles
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _cw_kgdf AS "
+            "SELECT kg, count(*) AS df FROM _cw_kg GROUP BY kg"
+        )
     params = {
         "k": p.kgram,
         "gap": p.gap,
@@ -220,16 +238,14 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
         "min_shared": p.min_shared,
     }
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _cw_passages AS
-        WITH df AS (
-            SELECT kg, count(*) AS df FROM _cw_kg GROUP BY kg
-        ), m AS (
-            SELECT c.pair, a.pos AS pa, b.pos AS pb, 1.0 / df.df AS w
-            FROM _cw_cand c
+        f"""
+        CREATE OR REPLACE TEMP TABLE _cw_passages_new AS
+        WITH m AS (
+            SELECT c.pair, a.pos AS pa, b.pos AS pb, 1.0 / coalesce(df.df, 1) AS w
+            FROM {pairs} c
             JOIN _cw_kg a ON a.article_id = c.a_id
             JOIN _cw_kg b ON b.article_id = c.b_id AND b.kg = a.kg
-            JOIN df ON df.kg = a.kg
+            LEFT JOIN _cw_kgdf df ON df.kg = a.kg
         ), brk AS (
             SELECT pair, pa, pb, w,
                    CASE WHEN lag(pb) OVER w IS NULL
@@ -248,7 +264,7 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
             FROM seg GROUP BY pair, s
         )
         SELECT c.a_id, c.b_id, p.a0, p.a1, p.b0, p.b1, p.seeds, p.weight
-        FROM passages p JOIN _cw_cand c USING (pair)
+        FROM passages p JOIN {pairs} c USING (pair)
         WHERE b1 - b0 >= $min_passage AND a1 - a0 >= $min_passage
           AND seeds >= $density * (least(a1 - a0, b1 - b0) - $k + 1)
         """,
@@ -256,13 +272,13 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _cw_reuse AS
+        CREATE OR REPLACE TEMP TABLE _cw_reuse_new AS
         SELECT p.a_id, p.b_id, da.n AS a_words, db.n AS b_words,
                sum(a1 - a0)::INTEGER AS a_shared, sum(b1 - b0)::INTEGER AS b_shared,
                sum(weight) AS weight,
                list({{'a0': a0, 'a1': a1, 'b0': b0, 'b1': b1, 'seeds': seeds}} ORDER BY b0)
                    AS passages
-        FROM _cw_passages p
+        FROM _cw_passages_new p
         JOIN (SELECT article_id, len(words) AS n FROM {docs}) da ON da.article_id = p.a_id
         JOIN (SELECT article_id, len(words) AS n FROM {docs}) db ON db.article_id = p.b_id
         GROUP BY p.a_id, p.b_id, da.n, db.n
@@ -270,3 +286,26 @@ def _align(con: duckdb.DuckDBPyConnection, docs: str, p: ReuseParams) -> None:
         """,
         {"min_shared": params["min_shared"]},
     )
+    if first:
+        con.execute("CREATE OR REPLACE TEMP TABLE _cw_passages AS FROM _cw_passages_new")
+        con.execute("CREATE OR REPLACE TEMP TABLE _cw_reuse AS FROM _cw_reuse_new")
+    else:
+        con.execute("INSERT INTO _cw_passages FROM _cw_passages_new")
+        con.execute("INSERT INTO _cw_reuse FROM _cw_reuse_new")
+    con.execute("DROP TABLE _cw_passages_new; DROP TABLE _cw_reuse_new")
+
+
+def align_pairs(
+    con: duckdb.DuckDBPyConnection, docs: str, pairs: str, params: ReuseParams | None = None
+) -> int:
+    """Align more (a_id, b_id) pairs after `find_reuse`, adding to `_cw_reuse`; returns how
+    many of them are reuse. Pairs already aligned are skipped."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_more AS
+        SELECT (row_number() OVER () - 1)::BIGINT AS pair, a_id, b_id
+        FROM (SELECT DISTINCT a_id, b_id FROM {pairs}
+              EXCEPT SELECT a_id, b_id FROM _cw_cand)
+    """)
+    before = int(con.execute("SELECT count(*) FROM _cw_reuse").fetchall()[0][0])
+    _align(con, docs, params or ReuseParams(), "_cw_more")
+    return int(con.execute("SELECT count(*) FROM _cw_reuse").fetchall()[0][0]) - before
