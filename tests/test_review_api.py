@@ -396,3 +396,28 @@ def test_store_lets_go_of_the_database_when_idle(world):
             assert con.execute("SELECT count(*) FROM decisions").fetchall()[0][0] == 0
     finally:
         store.close()
+
+
+def test_report_regenerates_in_the_app_and_is_served_sandboxed(client, world):
+    import importlib.util
+
+    csrf = login(client, world)
+    r = client.post("/report", data={}, headers={"Origin": ORIGIN}, follow_redirects=False)
+    assert r.status_code == 403  # no CSRF token
+    if importlib.util.find_spec("cibwatch.report") is None:
+        pytest.skip("`cibwatch report` has not landed yet")
+    client.post(
+        "/decide",
+        data={"csrf_token": csrf, "network_id": "net-1", "decision": "takedown", "reason": ""},
+        headers={"Origin": ORIGIN},
+    )
+    r = client.post(
+        "/report", data={"csrf_token": csrf}, headers={"Origin": ORIGIN}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/report"
+    r = client.get("/report")
+    assert r.status_code == 200
+    assert r.headers["content-security-policy"].startswith("sandbox;")
+    assert "script-src" not in r.headers["content-security-policy"]
+    assert "taken down" in r.text.lower()
+    assert (world["path"] / "out" / "assets.csv").exists()

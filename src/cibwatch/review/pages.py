@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from cibwatch.review import csrf, decisions, evidence, queries
 from cibwatch.review.app import (
@@ -23,7 +23,7 @@ from cibwatch.review.app import (
     render,
 )
 from cibwatch.signals.base import SIGNAL_NAMES
-from cibwatch.store import PLATFORMS
+from cibwatch.store import PLATFORMS, Workspace
 
 router = APIRouter(include_in_schema=False)
 MAX_FORM_BYTES = 1 << 20
@@ -309,3 +309,42 @@ def decide(
         f"/networks/{quote(network_id, safe='')}?recorded={row['decision_id']}#decisions",
         status_code=303,
     )
+
+
+# The report is a self-contained file written by `cibwatch report` (inline styles and SVG). It
+# is served sandboxed: no script runs, nothing loads from anywhere, nothing can frame it.
+REPORT_CSP = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'none'"
+)
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report_page(request: Request, who: Principal = Depends(principal)) -> Response:
+    path = request.app.state.workspace / "out" / "report.html"
+    if not path.is_file():
+        raise NotFound("no report yet: use “Regenerate report” on the audit log page")
+    return FileResponse(
+        path,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/report")
+def regenerate_report(
+    request: Request, data: dict = Depends(form), who: Principal = Depends(principal)
+) -> Response:
+    """Run `cibwatch report` in this process (it shares the open database) and show it."""
+    _require_csrf(request, who, _one(data, "csrf_token"))
+    try:
+        from cibwatch.report import build_report
+    except ImportError as exc:
+        raise decisions.DecisionError("`cibwatch report` is not installed here") from exc
+    # Same process: this connection shares the server's database instance (no file lock).
+    with (
+        request.app.state.store.cursor(),
+        Workspace(request.app.state.workspace, create=False) as ws,
+    ):
+        build_report(ws)
+    return RedirectResponse("/report", status_code=303)
