@@ -224,6 +224,12 @@ def cib_world(seed: int = 7, organic: int = 60) -> World:
             storm + timedelta(minutes=60, seconds=8 * j),
             text="صدای زندانیان سیاسی باشیم #آزادی_زندانیان_سیاسی #ایران",
         )
+        for k in range(4):
+            w.post(
+                who,
+                storm + timedelta(minutes=90 + 15 * k, seconds=8 * j),
+                text=f"زندانی سیاسی آزاد باید گردد، پیام شماره {k} #آزادی_زندانیان_سیاسی",
+            )
         for _ in range(40):
             day = int(w.rng.integers(0, 28))
             local = float(w.rng.uniform(9, 23.5))

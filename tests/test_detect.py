@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from cibwatch.cli import app
 from cibwatch.config import load_config
 from cibwatch.evaluate import read_networks
+from cibwatch.networks import NetworksParams
 from network_worlds import cib_world
 
 MEMBER_KEYS = {"platform", "kind", "native_id", "role"}
@@ -69,7 +70,7 @@ def test_detect_writes_the_contract(tmp_path) -> None:
     assert edges.num_rows > 0
 
     cfg = load_config(out / "detect-config.toml")  # the echo is a valid config
-    assert cfg.section("networks").resolution == 0.1
+    assert cfg.section("networks").resolution == NetworksParams().resolution
     assert "identical-text" in (out / "detect-config.toml").read_text(encoding="utf-8")
 
     from cibwatch.store import Workspace

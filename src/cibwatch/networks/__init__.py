@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 register_section("networks", NetworksParams)
 
-HUB_FACTOR = 1.5  # a member whose inside strength is this many times the median is a hub
+HUB_FACTOR = 1.5
+RECRUIT_LIKENESS = 0.85  # recruits keep at least this share of the network's inauthenticity  # a member whose inside strength is this many times the median is a hub
 
 
 @dataclass
@@ -106,10 +107,32 @@ def find_networks(
                     "asset_id": pa.array([v for vs in recruits.values() for v in vs], pa.int64()),
                 }
             )
-            all_members = pa.concat_tables([all_members, extra])
+            grown_members = pa.concat_tables([all_members, extra])
             grown = pa.array(sorted(recruits), pa.int64())
-            sub = all_members.filter(pa.compute.is_in(all_members["cluster"], grown))
-            indicators.update(compute_indicators(con, sub, fused.layers, params))
+            sub = grown_members.filter(pa.compute.is_in(grown_members["cluster"], grown))
+            regrown = compute_indicators(con, sub, fused.layers, params)
+            for g in list(recruits):
+                cl = clusters[g]
+                mean_w = cl.weight / cl.edges if cl.edges else 0.0
+                before = score_cluster(cl.density, mean_w, indicators.get(g, {}), params)
+                after = score_cluster(cl.density, mean_w, regrown.get(g, {}), params)
+                # Recruits must look like the network they join: if they dilute its
+                # inauthenticity (ordinary accounts pulled in by a busy member), none join.
+                if after.inauthenticity >= RECRUIT_LIKENESS * before.inauthenticity:
+                    indicators[g] = regrown[g]
+                else:
+                    del recruits[g]
+            keep = pa.array([g for g, vs in recruits.items() for _ in vs], pa.int64())
+            if len(keep):
+                extra = pa.table(
+                    {
+                        "cluster": keep,
+                        "asset_id": pa.array(
+                            [v for vs in recruits.values() for v in vs], pa.int64()
+                        ),
+                    }
+                )
+                all_members = pa.concat_tables([all_members, extra])
     keys = _asset_keys(con, all_members)
     sig_stats = _signal_stats(con, members, fused.layers)
 

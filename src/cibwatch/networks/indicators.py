@@ -224,7 +224,7 @@ def compute(
             days = np.sort(created[has_created])
             j = np.searchsorted(days, days + params.creation_window, side="right")
             best = float((j - np.arange(len(days))).max() / len(days))
-            ind["creation_burst"] = _excess(best, 1.0 / len(days))
+            ind["creation_burst"] = _shrink(_excess(best, 1.0 / len(days)), len(days))
         else:
             ind["creation_burst"] = None
         has_age = i & ~np.isnan(age)

@@ -78,7 +78,7 @@ class NetworksParams:
         choices=("cpm", "modularity"),
     )
     resolution: float = param(
-        0.1,
+        0.3,
         "Leiden resolution: for cpm the fused weight per member pair a cluster must exceed; "
         "for modularity the usual γ. Higher gives smaller, denser clusters",
         min=0,

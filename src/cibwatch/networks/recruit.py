@@ -12,7 +12,9 @@ cibwatch.networks.significance:
 v joins C (role "recruit") when P(Poisson(Λ_vC) >= K_vC) passes Benjamini-Hochberg at the
 configured FDR over every (asset, network) candidate, and v is linked to at least
 `RECRUIT_SHARE` of C's members (an account that retweeted the operation's two seed accounts is
-its audience, not a member). Rounds repeat while the networks grow (at most `ROUNDS`).
+its audience, not a member). Rounds repeat while the networks grow (at most `ROUNDS`), and a
+network at most doubles per round; the caller drops the recruits of a network whose score
+they pull below the threshold (recruits may strengthen a network, never dissolve it).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 RECRUIT_SHARE = 0.2
 MIN_KEYS = 3
-ROUNDS = 3
+ROUNDS = 6
 
 
 def recruit(
@@ -98,15 +100,18 @@ def recruit(
         if not ok.any():
             break
         # An asset qualifying for several networks joins the one with the smallest p.
-        order = np.lexsort((p, u_cand))
+        # A network at most doubles per round, taking its most significant candidates first.
+        order = np.lexsort((u_cand, p))
         grew = False
         seen: set[int] = set()
+        room = {g: len(vs) for g, vs in groups.items()}
         for i in order:
             if not ok[i]:
                 continue
             v, g = int(u_cand[i]), int(u_grp[i])
-            if v in seen:
+            if v in seen or room[g] <= 0:
                 continue
+            room[g] -= 1
             seen.add(v)
             added.setdefault(g, []).append(v)
             member_of[v] = g

@@ -42,7 +42,7 @@ ACCOUNT_WEIGHTS: dict[str, float] = {
     "creation_burst": 0.8,
     "young_accounts": 0.8,
     "handle_pattern": 0.6,
-    "tz_mismatch": 0.7,
+    "tz_mismatch": 0.5,
     "office_hours": 0.6,
     "working_week": 0.5,
 }
