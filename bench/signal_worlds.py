@@ -17,7 +17,28 @@ import pyarrow.csv as pacsv
 
 DAYS = 30
 WORDS = np.array(
-    ["ایران", "آزادی", "خبر", "امروز", "دولت", "مردم", "tehran", "news", "vote", "election", "انتخابات", "اقتصاد", "تورم", "دلار", "protest", "قیمت", "the", "of", "and", "report"]
+    [
+        "ایران",
+        "آزادی",
+        "خبر",
+        "امروز",
+        "دولت",
+        "مردم",
+        "tehran",
+        "news",
+        "vote",
+        "election",
+        "انتخابات",
+        "اقتصاد",
+        "تورم",
+        "دلار",
+        "protest",
+        "قیمت",
+        "the",
+        "of",
+        "and",
+        "report",
+    ]
 )
 
 

@@ -8,7 +8,7 @@ lacks calls `engine.require(name)` and gets a named `UnsupportedCapability`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cibwatch.engine.base import CAPABILITIES, Engine, UnsupportedCapability
 from cibwatch.errors import EngineUnavailable
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 ENGINES = ("duckdb", "spark")
 
 
-def connect(name: str, workspace: Workspace, **options: object) -> Engine:
+def connect(name: str, workspace: Workspace, **options: Any) -> Engine:
     """Open engine `name` on the workspace's tables.
 
     >>> import tempfile
