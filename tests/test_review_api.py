@@ -280,12 +280,16 @@ def test_network_list_sorts_filters_and_shows_status(client, world):
     )
     rejected = client.get("/api/networks?status=rejected", headers=h).json()
     assert [n["network_id"] for n in rejected["networks"]] == ["net-2"]
+    aside = client.get("/api/networks?suspected=false", headers=h).json()["networks"]
+    assert [n["network_id"] for n in aside] == ["net-2"]
     tg = client.get("/api/networks?platform=telegram&tier=high", headers=h).json()["networks"]
     assert [n["network_id"] for n in tg] == ["net-1"]
     login(client, world)
     page = client.get("/networks?status=rejected").text
     assert "net-2" in page and 'href="/networks/net-1"' not in page
     assert 'href="/networks?sort=size&order=desc&amp;status=rejected"' in page  # keeps filter
+    page = client.get("/networks?suspected=yes").text
+    assert 'href="/networks/net-1"' in page and 'href="/networks/net-2"' not in page
     page = client.get("/networks?sort=size&order=asc").text
     assert page.index("/networks/net-2") < page.index("/networks/net-1")
 

@@ -62,6 +62,7 @@ def api_networks(
     platform: str | None = None,
     q: str | None = Query(None, max_length=200),
     min_score: float | None = None,
+    suspected: bool | None = Query(None, description="only suspected (true) or set aside (false)"),
     limit: int = Query(queries.PAGE_SIZE, ge=1, le=10_000),
     offset: int = Query(0, ge=0),
     who: Principal = Depends(principal),
@@ -76,6 +77,7 @@ def api_networks(
             platform=platform,
             q=q,
             min_score=min_score,
+            suspected=suspected,
             limit=limit,
             offset=offset,
         )

@@ -143,6 +143,7 @@ def network_list(request: Request, who: Principal = Depends(principal)) -> Respo
         "platform": qp.get("platform") or None,
         "q": (qp.get("q") or "")[:200] or None,
         "min_score": _float(qp.get("min_score")),
+        "suspected": {"yes": True, "no": False}.get(qp.get("suspected", "")),
     }
     page = _int(qp.get("page"), 1, 1)
     with request.app.state.store.cursor() as con:

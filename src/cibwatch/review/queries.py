@@ -85,6 +85,7 @@ def list_networks(
     platform: str | None = None,
     q: str | None = None,
     min_score: float | None = None,
+    suspected: bool | None = None,
     limit: int = PAGE_SIZE,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -112,6 +113,9 @@ def list_networks(
     if min_score is not None:
         where.append("score >= ?")
         params.append(float(min_score))
+    if suspected is not None:
+        where.append("coalesce(suspected, false) = ?")
+        params.append(bool(suspected))
     where_sql = ("WHERE " + " AND ".join(where)) if where else ""
     base = f"""
         WITH pk AS (
