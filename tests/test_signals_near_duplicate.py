@@ -236,3 +236,9 @@ def test_spark_gives_the_same_edges_for_near_duplicate_sync_and_profile(tmp_path
         session.stop()
     assert w.con.execute("SELECT * FROM edges ORDER BY ALL").fetchall() == on_duckdb
     w.close()
+
+
+def test_empty_workspace_gives_no_edges(tmp_path):
+    with Workspace(tmp_path / "w") as w:
+        report = run_signals(w, signals="near-duplicate-text,sync-activity,profile-similarity")
+        assert [r.edges for r in report.runs] == [0, 0, 0]
