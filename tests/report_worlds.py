@@ -18,8 +18,9 @@ import json
 from datetime import datetime, timedelta
 
 import numpy as np
+import pyarrow as pa
 
-from cibwatch.text import normalize
+from cibwatch.text import normalize_arrow
 
 TEHRAN = 3.5
 WORDS_EN = [
@@ -70,9 +71,17 @@ HOSTILE = [
 
 
 def _insert(con, table: str, rows: list[tuple]) -> None:
-    if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    """Bulk insert through Arrow (executemany is slow in DuckDB)."""
+    if not rows:
+        return
+    names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    cols = list(zip(*rows, strict=True))
+    data = pa.table({n: pa.array(list(c)) for n, c in zip(names, cols, strict=True)})
+    con.register("_rw_rows", data)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _rw_rows")
+    finally:
+        con.unregister("_rw_rows")
 
 
 def build(ws, *, hostile: bool = False, seed: int = 3) -> dict:
@@ -90,7 +99,7 @@ def build(ws, *, hostile: bool = False, seed: int = 3) -> dict:
              venue=None, lang=None):  # fmt: skip
         pid = next_post[0]
         next_post[0] += 1
-        posts.append((pid, platform, f"p{pid}", aid, when, text, normalize(text), lang, None,
+        posts.append((pid, platform, f"p{pid}", aid, when, text, None, lang, None,
                       None, None, None, None, venue, client, int(rng.integers(0, 50)), 0, 0, 1))  # fmt: skip
         if url:
             dom = url.split("/")[2].removeprefix("www.")
@@ -165,6 +174,8 @@ def build(ws, *, hostile: bool = False, seed: int = 3) -> dict:
             text = " ".join(rng.choice(words, size=6))
             post(aid, "twitter", when, text, hashtag=str(rng.choice(["news", "truth", "weekend"])),
                  mention=f"person{int(rng.integers(0, 40))}", lang="fa" if i % 2 else "en")  # fmt: skip
+    norms = normalize_arrow(pa.array([p[5] for p in posts], pa.string())).to_pylist()
+    posts = [(*p[:6], n, *p[7:]) for p, n in zip(posts, norms, strict=True)]
     _insert(con, "assets", assets)
     _insert(con, "posts", posts)
     _insert(con, "post_urls", urls)

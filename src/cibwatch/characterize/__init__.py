@@ -102,11 +102,11 @@ def characterize(
             ctx.results[name] = result
             for nid in docs:
                 docs[nid][name] = result.get(nid, {})
+            if timings is not None:
+                timings[name] = time.perf_counter() - t0
         background = ctx.results.get("_background", {})
         for doc in docs.values():
             doc["corpus"] = {"background_posts": background.get("posts")}
-            if timings is not None:
-                timings[name] = time.perf_counter() - t0
     finally:
         ctx.close()
     if store:

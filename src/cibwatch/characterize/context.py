@@ -100,12 +100,17 @@ class Context:
 
 
 def latest_decisions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """The latest review decision per network (confirm / reject / takedown), if any."""
+    """The latest review decision per network (confirm / reject / takedown), if any.
+
+    The review app's log (cibwatch.review.decisions) orders decisions by decision_id; split and
+    merge change membership, not status.
+    """
     rows = con.execute(
         """
         SELECT network_id, decision, reason, actor, decided_at FROM decisions
+        WHERE decision IN ('confirm', 'reject', 'takedown')
         QUALIFY row_number() OVER (
-            PARTITION BY network_id ORDER BY decided_at DESC, decision_id DESC) = 1
+            PARTITION BY network_id ORDER BY decision_id DESC, decided_at DESC) = 1
         """
     ).fetchall()
     return {

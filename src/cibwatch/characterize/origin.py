@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cibwatch.characterize.context import Context
-from cibwatch.characterize.places import normalized_places
+from cibwatch.characterize.places import places_of
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BINS_PER_DAY = 96  # quarter hours
@@ -263,24 +263,10 @@ def languages(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def place_of(location: str) -> tuple[str, float] | None:
-    """The gazetteer region a declared location names, if any (longest name wins)."""
-    import re
-
-    from cibwatch.text import normalize
-
-    norm = normalize(location) or ""
-    for name, region, offset in normalized_places():
-        if re.search(rf"(^|[^\w]){re.escape(name)}($|[^\w])", norm):
-            return region, offset
-    return None
-
-
 def _declared(rows: list[dict[str, Any]], tz: dict[str, Any]) -> dict[str, Any]:
     top = rows[:10]
     regions: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        hit = place_of(r["location"])
+    for r, hit in zip(rows, places_of([r["location"] for r in rows]), strict=True):
         if hit:
             reg = regions.setdefault(hit[0], {"region": hit[0], "offset": hit[1], "assets": 0})
             reg["assets"] += r["assets"]

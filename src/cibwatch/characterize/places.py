@@ -9,6 +9,7 @@ meet; keep each name at least 3 characters to avoid matching inside words.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 # region -> (UTC offset in hours, names)
@@ -50,13 +51,35 @@ PLACES: dict[str, tuple[float, tuple[str, ...]]] = {
 @cache
 def normalized_places() -> list[tuple[str, str, float]]:
     """(normalized name, region, offset) for every name, longest names first."""
-    from cibwatch.text import normalize
+    import pyarrow as pa
 
-    rows = []
-    for region, (offset, names) in PLACES.items():
-        for name in names:
-            norm = normalize(name)
-            if norm and len(norm) >= 2:
-                rows.append((norm, region, offset))
+    from cibwatch.text import normalize_arrow
+
+    raw = [(name, region, offset) for region, (offset, names) in PLACES.items() for name in names]
+    norms = normalize_arrow(pa.array([r[0] for r in raw], pa.string())).to_pylist()
+    rows = [(n, r[1], r[2]) for n, r in zip(norms, raw, strict=True) if n and len(n) >= 2]
     rows.sort(key=lambda r: -len(r[0]))
     return rows
+
+
+@cache
+def _places_regex() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n, _, _ in normalized_places())
+    return re.compile(rf"(?:^|[^\w])({names})(?:$|[^\w])")
+
+
+def places_of(locations: list[str]) -> list[tuple[str, float] | None]:
+    """The gazetteer region each free-text location names, if any (longest name first)."""
+    import pyarrow as pa
+
+    from cibwatch.text import normalize_arrow
+
+    if not locations:
+        return []
+    region = {n: (r, o) for n, r, o in normalized_places()}
+    norms = normalize_arrow(pa.array(locations, pa.string())).to_pylist()
+    out: list[tuple[str, float] | None] = []
+    for norm in norms:
+        m = _places_regex().search(norm or "")
+        out.append(region[m.group(1)] if m else None)
+    return out

@@ -158,7 +158,7 @@ def describe_file(name: str) -> dict[str, Any]:
         period = f"{m2.group(1)}-{m2.group(2)}" if m2 else ""
         year = int(m2.group(1)) if m2 else None
         rest = m2.group(3) if m2 else stem
-    words = re.sub(r"^Metas ", "", rest.replace("_", " ").strip())
+    words = re.sub(r"^metas ", "", rest.replace("_", " ").strip(), flags=re.I)
     country = ""
     cm = re.search(r"^(.*?)[ -]based", words, re.I)
     if cm:
