@@ -83,9 +83,12 @@ def token(
         cibwatch token --workspace ws --reset
     """
     from cibwatch.review.auth import new_token, token_path
-    from cibwatch.store import Workspace
+    from cibwatch.store import DB_NAME
 
-    Workspace(workspace, create=False).close()
+    # Only the token file is touched, never the database: a reset works while `serve` runs
+    # (and holds the database), and takes effect on its next request.
+    if not (Path(workspace) / DB_NAME).is_file():
+        fail(f"no workspace at {workspace} (run `cibwatch ingest ... --workspace {workspace}`)")
     if not reset:
         state = "exists" if token_path(workspace).exists() else "does not exist yet"
         fail(
