@@ -45,11 +45,14 @@ def _one(data: dict[str, list[str]], name: str) -> str:
     return values[0]
 
 
+# Same-site paths only: "/x", never "//host" or "/\\host" (browsers read both as another
+# host), and no control characters or backslashes anywhere (browsers drop tabs and newlines,
+# so "/\t/host" would become "//host").
+_SAFE_NEXT = re.compile(r"/(?![/\\])[^\x00-\x1f\x7f\\]*")
+
+
 def _safe_next(target: str) -> str:
-    # Only same-site paths: "/x" but never "//host" or "/\\host" (browsers treat both as URLs).
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/networks"
+    return target if _SAFE_NEXT.fullmatch(target) else "/networks"
 
 
 def _require_csrf(request: Request, who: Principal, submitted: str) -> None:
