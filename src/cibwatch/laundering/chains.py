@@ -15,7 +15,8 @@ else, with direction by publication time:
 - citeback: a state article published after the intermediary that links to the intermediary
   article itself; or, when none of its links resolves to an article of that outlet, that links
   to its site or names its outlet or author *and* reuses its text (the claim it cites), taking
-  the outlet's article whose text it shares most specifically. A mere mention of an outlet's name is not enough: which
+  the outlet's article whose text it shares next to the mention of the outlet's name (the
+  claim it attributes), then most specifically. A mere mention of an outlet's name is not enough: which
   of its articles would it be?
 
 Everything is DuckDB over temp tables except the greedy choice of sources, a loop over the
@@ -36,6 +37,7 @@ from cibwatch.laundering.reuse import ReuseParams, align_pairs, find_reuse, word
 from cibwatch.text import normalize_sql, register_text_functions
 
 DOCS = "_cw_ldocs"
+NEAR_WORDS = 12  # text this close to a citing article's mention of an outlet is what it cites
 
 
 def prepare_docs(con: duckdb.DuckDBPyConnection) -> int:
@@ -236,14 +238,15 @@ def _credit(con: duckdb.DuckDBPyConnection) -> None:
 
 def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
     """`_cw_cite(inter_id, cite_id, how, passages)`: state articles citing an intermediary."""
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE _cw_cite AS
         WITH inter AS (
             SELECT DISTINCT i.article_id, i.url_norm, i.domain, i.outlet, i.author, d.t
             FROM _cw_carry k JOIN articles i ON i.article_id = k.inter_id
             JOIN {DOCS} d ON d.article_id = i.article_id
         ), echo AS (  -- a later state article reusing the intermediary's text
-            SELECT r.a_id AS cite_id, r.b_id AS inter_id, r.weight
+            SELECT r.a_id AS cite_id, r.b_id AS inter_id, r.weight, r.passages
             FROM _cw_reuse r JOIN {DOCS} c ON c.article_id = r.a_id
             JOIN inter i ON i.article_id = r.b_id
             WHERE c.t > i.t
@@ -255,13 +258,12 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
         ), resolved AS (  -- (citing article, domain) pairs where a link names the article cited
             SELECT DISTINCT l.article_id AS cite_id, a.domain
             FROM article_links l JOIN articles a ON a.url_norm = l.url_norm
-        ), loose AS (
-            SELECT e.inter_id, e.cite_id, e.weight, i.t, i.outlet,
+        ), loose0 AS (
+            SELECT e.inter_id, e.cite_id, e.weight, e.passages, i.t, i.outlet,
+                   ' ' || array_to_string(c.words, ' ') || ' ' AS ctext,
+                   {_name_words("i.outlet")} AS onw,
                    EXISTS (SELECT 1 FROM article_links l WHERE l.article_id = e.cite_id
                            AND l.domain = i.domain) AS by_domain,
-                   (i.outlet IS NOT NULL AND length({_name_words("i.outlet")}) > 2
-                    AND contains(' ' || array_to_string(c.words, ' ') || ' ',
-                                 {_name_words("i.outlet")})) AS by_outlet,
                    (i.author IS NOT NULL AND len({words_sql(normalize_sql("i.author"))}) >= 2
                     AND contains(' ' || array_to_string(c.words, ' ') || ' ',
                                  {_name_words("i.author")})) AS by_author
@@ -269,10 +271,29 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
             JOIN {DOCS} c ON c.article_id = e.cite_id
             WHERE NOT EXISTS (SELECT 1 FROM resolved x WHERE x.cite_id = e.cite_id
                               AND x.domain = i.domain)
-        ), best AS (  -- a name or a site points to an outlet: take its article reused most
-            SELECT * FROM loose WHERE by_domain OR by_outlet OR by_author
+        ), loose AS (
+            -- Where the citing article names the outlet: word position `name_at` of the name.
+            SELECT *, (outlet IS NOT NULL AND length(onw) > 2 AND contains(ctext, onw))
+                          AS by_outlet,
+                   CASE WHEN outlet IS NOT NULL AND length(onw) > 2 AND contains(ctext, onw)
+                        THEN length(regexp_replace(ctext[1 : strpos(ctext, onw)], '[^ ]', '', 'g'))
+                             - 1
+                   END AS name_at,
+                   len(string_split(trim(onw), ' ')) AS name_len
+            FROM loose0
+        ), scored AS (
+            -- The cited claim sits next to the citation: text shared within `near` words of
+            -- the outlet's name counts first.
+            SELECT *, coalesce(list_sum(list_transform(
+                       list_filter(passages, lambda p: name_at IS NOT NULL
+                                   AND p.a1 >= name_at - $near AND p.a0 <= name_at + name_len + $near),
+                       lambda p: p.weight)), 0) AS near_weight
+            FROM loose
+        ), best AS (  -- a name or a site points to an outlet: take its article cited most
+            SELECT * FROM scored WHERE by_domain OR by_outlet OR by_author
             QUALIFY row_number() OVER (PARTITION BY cite_id, coalesce(outlet, '')
-                                       ORDER BY weight DESC, t DESC, inter_id) = 1
+                                       ORDER BY near_weight DESC, weight DESC, t DESC,
+                                                inter_id) = 1
         )
         SELECT inter_id, cite_id, 'links to the article' AS how FROM exact
         UNION ALL
@@ -281,7 +302,9 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
                     WHEN by_outlet THEN 'names the outlet and reuses its text'
                     ELSE 'names the author and reuses its text' END
         FROM best
-    """)
+    """,
+        {"near": NEAR_WORDS},
+    )
 
 
 def build_chains(

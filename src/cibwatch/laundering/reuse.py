@@ -276,7 +276,8 @@ def _align(
         SELECT p.a_id, p.b_id, da.n AS a_words, db.n AS b_words,
                sum(a1 - a0)::INTEGER AS a_shared, sum(b1 - b0)::INTEGER AS b_shared,
                sum(weight) AS weight,
-               list({{'a0': a0, 'a1': a1, 'b0': b0, 'b1': b1, 'seeds': seeds}} ORDER BY b0)
+               list({{'a0': a0, 'a1': a1, 'b0': b0, 'b1': b1, 'seeds': seeds,
+                     'weight': weight}} ORDER BY b0)
                    AS passages
         FROM _cw_passages_new p
         JOIN (SELECT article_id, len(words) AS n FROM {docs}) da ON da.article_id = p.a_id
