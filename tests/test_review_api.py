@@ -426,3 +426,30 @@ def test_report_regenerates_in_the_app_and_is_served_sandboxed(client, world):
     assert "script-src" not in r.headers["content-security-policy"]
     assert "taken down" in r.text.lower()
     assert (world["path"] / "out" / "assets.csv").exists()
+
+
+@pytest.mark.slow
+def test_a_network_of_2000_members_stays_responsive(tmp_path):
+    """Generous bounds (the figures are in docs/benchmarks.md): this guards against a page
+    that grows with the network (all members rendered, all edges drawn, a quadratic step)."""
+    import time
+
+    path = tmp_path / "big"
+    build_world(path, members=2000, posts_per_member=3, degree=5)
+    token = ensure_token(path)
+    h = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(path)) as c:
+        for url, limit_s, max_bytes in [
+            ("/networks/net-1", 10, 600_000),
+            ("/api/graph?network_id=net-1", 15, 2_000_000),
+            ("/api/networks/net-1", 10, 400_000),
+            ("/networks", 5, 50_000),
+        ]:
+            t0 = time.perf_counter()
+            r = c.get(url, headers=h)
+            elapsed = time.perf_counter() - t0
+            assert r.status_code == 200
+            assert elapsed < limit_s, (url, elapsed)
+            assert len(r.content) < max_bytes, (url, len(r.content))
+        g = c.get("/api/graph?network_id=net-1", headers=h).json()
+        assert len(g["nodes"]) == 2000 and g["edges_drawn"] <= 8000 < g["edges_total"]
