@@ -312,6 +312,16 @@ def test_network_asset_and_evidence_pages_name_assets_fully(client, world):
     assert client.get("/api/evidence?a=1&b=999", headers=bearer(world)).status_code == 404
 
 
+def test_assets_are_found_by_platform_kind_native_id(client, world):
+    r = client.get("/api/assets?platform=facebook&kind=page&native_id=1002", headers=bearer(world))
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["platform"], body["kind"], body["native_id"]) == ("facebook", "page", "1002")
+    assert body["networks"][0]["network_id"] == "net-1" and body["posts"]
+    r = client.get("/api/assets?platform=twitter&kind=page&native_id=1002", headers=bearer(world))
+    assert r.status_code == 404
+
+
 def test_graph_api_gives_positions_for_every_member(client, world):
     g = client.get("/api/graph?network_id=net-1", headers=bearer(world)).json()
     assert len(g["nodes"]) == len(world["net1"])

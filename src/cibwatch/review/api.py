@@ -137,6 +137,22 @@ def api_evidence(
     return ev
 
 
+@router.get("/assets", summary="Find an asset by (platform, kind, native_id)")
+def api_asset_lookup(
+    request: Request,
+    platform: str = Query(max_length=40),
+    kind: str = Query(max_length=40),
+    native_id: str = Query(max_length=1000),
+    posts_limit: int = Query(queries.PAGE_SIZE, ge=0, le=10_000),
+    who: Principal = Depends(principal),
+) -> dict[str, Any]:
+    with _store(request) as con:
+        asset_id = queries.asset_by_native(con, platform, kind, native_id)
+    if asset_id is None:
+        raise NotFound(f"no {platform} {kind} {native_id!r}")
+    return api_asset(asset_id, request, posts_limit=posts_limit, posts_offset=0, who=who)
+
+
 @router.get("/assets/{asset_id}", summary="One asset: profile fields, networks, recent posts")
 def api_asset(
     asset_id: int,
