@@ -221,3 +221,41 @@ def test_intermediary_ranks_above_independent_quoting_with_credit(tmp_path):
     assert ("Atlas Wire", "Tom Hale") in ranked[1:]
     outlets = [e["outlet"] for e in result["intermediary_outlets"]]
     assert outlets[0] == "Global Horizon Review"
+
+
+STATE2_EN = [
+    "The oil minister announced on Tuesday that crude exports to Asian buyers rose by 18 percent last quarter.",
+    "He said new contracts had been signed with refiners in three countries despite American threats.",
+    "According to the minister, the national tanker fleet delivered 42 cargoes without a single seizure.",
+    "Western attempts to block the trade have collapsed under the weight of market demand, he added.",
+]
+
+
+def test_named_citeback_goes_to_the_article_quoted_next_to_the_name(tmp_path):
+    # Two articles of one outlet carry state text; the state article names the outlet and
+    # quotes the second one right after the name, while sharing more (stock) text with the first.
+    state2 = article("ptv-9", "presstv.ir", "Press TV", 2, STATE2_EN)
+    first = article("ghr-1", "globalhorizonreview.com", "Global Horizon Review", 20, STATE_EN)
+    second = article(
+        "ghr-2",
+        "globalhorizonreview.com",
+        "Global Horizon Review",
+        30,
+        [*OWN_EN[:1], *STATE2_EN[:3], *OWN_EN[1:2]],
+    )
+    cite = article(
+        "ptv-10",
+        "presstv.ir",
+        "Press TV",
+        60,
+        [
+            f"According to a report by Global Horizon Review, an independent outlet, {STATE2_EN[2]}",
+            *STATE_EN[4:7],
+        ],
+    )
+    result = launder(workspace(tmp_path / "w", [STATE, state2, first, second, cite]))
+    assert chain_ids(result) == {("ptv-9", "ghr-2", "ptv-10")}
+    [c] = result["chains"]
+    assert c["citeback_how"] == "names the outlet and reuses its text"
+    # The other carrying article is still evidence against its author, as uncited reuse.
+    assert {r["intermediary"]["id"] for r in result["reuses"]} == {"ghr-1"}
