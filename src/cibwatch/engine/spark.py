@@ -72,15 +72,20 @@ class SparkEngine(Engine):
 
     def table(self, name: str) -> ibis.Table:
         if name not in self._tables:
-            from cibwatch.store import SCHEMA_V1
-
-            if f"CREATE TABLE IF NOT EXISTS {name} (" not in SCHEMA_V1:
+            known = self.workspace.con.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = 'main' AND table_name = ?",
+                [name],
+            ).fetchall()[0][0]
+            if not known:
                 raise KeyError(f"{name} is not a store table")
             self.parquet.mkdir(exist_ok=True)
             path = self.parquet / f"{name}.parquet"
-            # The table name was checked against the schema above; the path is ours.
+            # The table name was checked against the catalog above; COPY takes no parameter
+            # for its target, so the (operator-chosen) workspace path is quoted by hand.
+            sql_path = str(path).replace("'", "''")
             self.workspace.con.execute(
-                f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)"  # noqa: S608
+                f"COPY (SELECT * FROM \"{name}\") TO '{sql_path}' (FORMAT parquet)"  # noqa: S608
             ).fetchall()
             self._tables[name] = self.backend.read_parquet(str(path), table_name=f"cib_{name}")
         return self._tables[name]
