@@ -41,3 +41,18 @@ def test_kill_chain_names_match_meta_list():
         assert not procedure or procedure in procedures
     for proc in [*ACCOUNTS_PROCEDURE.values(), *AMPLIFY_PROCEDURE.values()]:
         assert proc in procedures
+
+
+def test_fired_reads_detection_signals_and_indicators():
+    from cibwatch.characterize.tactics import _fired
+
+    net = {
+        "signals": {"coordination": 0.9, "by_signal": {"co-share": {"edges": 12}, "co-link": {"edges": 0}}},
+        "indicators": {"creation_burst": 0.3, "handle_pattern": 0.9, "automation": 0.1,
+                       "tz_mismatch": None, "drivers": ["creation_burst"]},
+    }  # fmt: skip
+    assert _fired(net, "co_share") == ["co-share"]
+    assert _fired(net, "co_link") == []
+    assert _fired(net, "creation") == ["creation_burst"]  # a driver, though weak
+    assert _fired(net, "handle_pattern") == ["handle_pattern"]
+    assert _fired(net, "automation", "tz_mismatch") == []

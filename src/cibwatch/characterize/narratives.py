@@ -21,7 +21,7 @@ from typing import Any
 
 from cibwatch.characterize.context import Context
 
-BACKGROUND_POSTS = 150_000
+BACKGROUND_POSTS = 60_000
 TOP = 12
 
 TOKEN_SPLIT = "[^\\p{L}\\p{N}]+"

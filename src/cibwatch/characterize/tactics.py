@@ -86,20 +86,38 @@ ACCOUNTS_PROCEDURE = {
 
 
 def _fired(net: dict[str, Any], *words: str) -> list[str]:
-    """Names of detection signals or indicators that fired and contain any of `words`."""
+    """Detection signals (with edges) or indicators (strong, or listed as drivers) that fired
+    and whose name contains any of `words` (hyphens read as underscores)."""
     names = []
-    for group in ("signals", "indicators"):
-        values = net.get(group) or {}
-        if isinstance(values, dict):
-            for name, value in values.items():
-                if any(w in name.lower() for w in words) and _positive(value):
-                    names.append(name)
+    signals = net.get("signals") or {}
+    if isinstance(signals, dict):
+        by = signals.get("by_signal") if isinstance(signals.get("by_signal"), dict) else signals
+        for name, value in by.items():
+            key = str(name).lower().replace("-", "_")
+            if any(w in key for w in words) and _positive(value):
+                names.append(str(name))
+    indicators = net.get("indicators") or {}
+    if isinstance(indicators, dict):
+        drivers = indicators.get("drivers") if isinstance(indicators.get("drivers"), list) else []
+        for name, value in indicators.items():
+            key = str(name).lower().replace("-", "_")
+            if name == "drivers" or not any(w in key for w in words):
+                continue
+            if name in drivers or _strong(value):
+                names.append(str(name))
     return names
+
+
+def _strong(value: Any) -> bool:
+    try:
+        return float(value) >= 0.5
+    except (TypeError, ValueError):
+        return False
 
 
 def _positive(value: Any) -> bool:
     if isinstance(value, dict):
-        value = value.get("value", value.get("score", value.get("weight", 1)))
+        value = value.get("edges", value.get("value", value.get("score", value.get("weight", 1))))
     try:
         return float(value) > 0
     except (TypeError, ValueError):
@@ -122,7 +140,7 @@ def _rules(net: dict[str, Any], ch: dict[str, Any]) -> list[tuple[tuple, list[st
         for plat in assets.get("platforms", []):
             proc = ACCOUNTS_PROCEDURE.get(plat, "0.9.12 Acquiring other social media assets")
             out.append(((*KC["accounts"][:2], proc), ids, ev))
-    elif _fired(net, "creation", "burst", "young", "new_account"):
+    elif _fired(net, "creation", "burst", "young", "new_account", "handle_pattern"):
         out.append(
             (
                 (*KC["accounts"][:2], ""),
@@ -197,8 +215,16 @@ def _rules(net: dict[str, Any], ch: dict[str, Any]) -> list[tuple[tuple, list[st
     declared = ch.get("origin", {}).get("declared_locations", {})
     if declared.get("disagrees"):
         out.append((KC["location"], ["T0097.101", "T0143.002"], declared["statement"]))
+    elif _fired(net, "tz_mismatch", "timezone"):
+        out.append(
+            (
+                KC["location"],
+                ["T0097.101"],
+                "detection indicator: " + ", ".join(_fired(net, "tz_mismatch", "timezone")),
+            )
+        )
     clients = ch.get("origin", {}).get("clients", {})
-    if clients.get("automation_share", 0) >= 0.2 or _fired(net, "automation", "client", "bot"):
+    if clients.get("automation_share", 0) >= 0.2 or _fired(net, "automation", "client"):
         out.append(
             (
                 KC["automation"],

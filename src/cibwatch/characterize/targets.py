@@ -68,10 +68,11 @@ def compute(ctx: Context) -> dict[str, Any]:
                 FROM cw_nposts p JOIN post_mentions m USING (post_id) GROUP BY ALL)
             QUALIFY row_number() OVER (PARTITION BY network_id ORDER BY posts DESC, target) <= $top
         ),
-        known AS (
-            SELECT lower(handle) AS target, arg_max(asset_id, followers) AS asset_id
-            FROM assets WHERE handle IS NOT NULL
-              AND lower(handle) IN (SELECT target FROM m) GROUP BY ALL
+        known AS (  -- a mention is a handle, or (in some exports) the account's native id
+            SELECT t.target, arg_max(a.asset_id, coalesce(a.followers, 0)) AS asset_id
+            FROM (SELECT DISTINCT target FROM m) t
+            JOIN assets a ON lower(a.handle) = t.target OR a.native_id = t.target
+            GROUP BY ALL
         )
         SELECT m.*, k.asset_id,
                EXISTS (SELECT 1 FROM cw_members c
