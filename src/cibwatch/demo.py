@@ -60,12 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     from cibwatch.cli.common import console
 
     console.print("\n[bold]Results[/]", highlight=False)
+    console.print(f"  demo world (inputs and truth.csv): {world}", highlight=False)
     console.print(f"  workspace: {ws} (DuckDB store: {ws / 'cibwatch.duckdb'})", highlight=False)
     out = ws / "out"
-    for name in ("report.html", "report.md", "networks.json", "laundering.json", "assets.csv"):
+    for name in ("networks.json", "laundering.json", "assets.csv", "report.md", "report.html"):
         if (out / name).exists():
             console.print(f"  {name}: {out / name}", highlight=False)
-    console.print(f"  demo world (inputs and truth.csv): {world}", highlight=False)
 
 
 if __name__ == "__main__":
