@@ -136,7 +136,7 @@ def _creation(rows: list[dict[str, Any]], days: list[dict[str, Any]]) -> dict[st
     per_day: dict[date, int] = {d["day"]: d["n"] for d in days}
     # Greedy: the densest window, then the densest among the days left, and so on.
     remaining = dict(per_day)
-    bursts = []
+    bursts: list[dict[str, Any]] = []
     while remaining:
         best_start, best_n = None, 0
         for start in remaining:
@@ -147,12 +147,12 @@ def _creation(rows: list[dict[str, Any]], days: list[dict[str, Any]]) -> dict[st
             break
         window = [best_start + timedelta(days=i) for i in range(BURST_DAYS)]
         end = max(d for d in window if d in remaining)
-        bursts.append({"start": best_start, "end": end, "assets": best_n})
+        bursts.append({"start": best_start, "end": end, "assets": int(best_n)})
         for d in window:
             remaining.pop(d, None)
         if len(bursts) >= 5:
             break
-    in_bursts = sum(b["assets"] for b in bursts)
+    in_bursts = sum(int(b["assets"]) for b in bursts)
     info["bursts"] = bursts
     info["burst_share"] = round(in_bursts / known, 3) if known else 0.0
     return info

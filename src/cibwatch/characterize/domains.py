@@ -80,7 +80,8 @@ def compute(ctx: Context) -> dict[str, Any]:
     listed = state_media()
     out = {}
     for nid in ctx.networks:
-        sites, platform_links = [], []
+        sites: list[dict[str, Any]] = []
+        platform_links: list[dict[str, Any]] = []
         for r in rows.get(nid, []):
             r["outside_assets"] = max(0, (r.pop("corpus_assets") or 0) - r["assets"])
             r["state_media"] = listed.get(r["domain"])

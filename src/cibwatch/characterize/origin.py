@@ -166,7 +166,9 @@ def fit_timezone(hist: np.ndarray) -> dict[str, Any]:
     local = np.roll(hist, offset_q)
     by_day = local.reshape(7, BINS_PER_DAY).sum(axis=1)
     by_hour = local.reshape(7, 24, 4).sum(axis=(0, 2))
-    active = np.nonzero(by_hour >= 0.25 * by_hour.max())[0] if by_hour.max() > 0 else []
+    active: list[int] = (
+        np.nonzero(by_hour >= 0.25 * by_hour.max())[0].tolist() if by_hour.max() > 0 else []
+    )
     rest = REST_PATTERNS[names[j]]
     week = working_week(rest)
     week_conf = confidence if week_margin >= 0.02 else _lower(confidence)

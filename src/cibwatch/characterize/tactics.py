@@ -91,14 +91,16 @@ def _fired(net: dict[str, Any], *words: str) -> list[str]:
     names = []
     signals = net.get("signals") or {}
     if isinstance(signals, dict):
-        by = signals.get("by_signal") if isinstance(signals.get("by_signal"), dict) else signals
+        inner = signals.get("by_signal")
+        by: dict[str, Any] = inner if isinstance(inner, dict) else signals
         for name, value in by.items():
             key = str(name).lower().replace("-", "_")
             if any(w in key for w in words) and _positive(value):
                 names.append(str(name))
     indicators = net.get("indicators") or {}
     if isinstance(indicators, dict):
-        drivers = indicators.get("drivers") if isinstance(indicators.get("drivers"), list) else []
+        listed = indicators.get("drivers")
+        drivers: list[Any] = listed if isinstance(listed, list) else []
         for name, value in indicators.items():
             key = str(name).lower().replace("-", "_")
             if name == "drivers" or not any(w in key for w in words):

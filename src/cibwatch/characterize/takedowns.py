@@ -151,6 +151,7 @@ def describe_file(name: str) -> dict[str, Any]:
     stem = re.sub(r"_updated$", "", stem)
     stem = re.sub(r"^.*?GithubIOCs_-_", "", stem)
     m = re.match(r"^(Q\d(?:-\d)?|H\d)_(\d{4})_(.*)$", stem)
+    year: int | None
     if m:
         period, year, rest = f"{m.group(1)} {m.group(2)}", int(m.group(2)), m.group(3)
     else:

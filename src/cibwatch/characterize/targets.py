@@ -33,7 +33,7 @@ def load_watchlist(path: Path) -> list[dict[str, Any]]:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"watch-list {path}: {exc}") from exc
-    problems = []
+    problems: list[str] = []
     targets = data.get("targets")
     if not isinstance(targets, list) or not targets:
         raise ConfigError(f"watch-list {path}: expected one or more [[targets]] tables")

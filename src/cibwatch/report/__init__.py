@@ -60,7 +60,8 @@ def collect(
     edges = _edges(ws, ids)
     decisions = latest_decisions(ws.con)
     removed = _taken_down(ws)
-    networks, rejected = [], []
+    networks: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
     for nid, doc in docs.items():
         doc["status"] = status_of(decisions.get(nid))
         doc["members"] = members.get(nid, [])

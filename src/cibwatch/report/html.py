@@ -109,7 +109,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
         "timeline": Markup(svg.timeline(act.get("daily", []))),
         "heatmap": Markup(svg.heatmap(act.get("hour_of_week_utc", []), offset)),
         "drawing": Markup(svg.network_drawing(nodes, [(a, b, w) for (a, b), w in weights.items()])),
-        "drawing_note": (
+        "drawing_note": Markup.escape(
             f"{len(shown)} of {len(members)} members shown (most connected)"
             if len(members) > len(shown)
             else f"{len(members)} members, {len(weights)} linked pairs"

@@ -67,13 +67,14 @@ def heatmap(grid: list[list[int]], offset_hours: float | None = None) -> str:
     if not grid or not any(any(r) for r in grid):
         return ""
     flat = [grid[d][h] for d in range(7) for h in range(24)]
-    shift = int(round(offset_hours or 0))
+    # Whole hours only (the grid is hourly): UTC+3:30 is drawn at UTC+3, and the label says so.
+    shift = int(math.floor(offset_hours or 0))
     if shift:
         flat = [flat[(i - shift) % 168] for i in range(168)]
     top = max(flat) or 1
     cell, pad_l, pad_t = 22, 38, 18
     width, height = pad_l + 24 * cell + 4, pad_t + 7 * cell + 4
-    label = "local time (inferred UTC offset, whole hours)" if shift else "UTC"
+    label = f"local time, UTC{shift:+d} (inferred offset, whole hours)" if shift else "UTC"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="posts by hour of week, {label}">'
@@ -137,7 +138,7 @@ def network_drawing(
         )
     for n, (x, y) in zip(nodes, pts, strict=True):
         r = 3 + min(7, math.log10(1 + (n.get("followers") or 0)))
-        color = PLATFORM_COLORS.get(n.get("platform"), "#6b7280")
+        color = PLATFORM_COLORS.get(str(n.get("platform")), "#6b7280")
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{color}" stroke="#fff">'
             f"<title>{esc(n.get('label', ''))}</title></circle>"
