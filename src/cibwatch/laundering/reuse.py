@@ -22,11 +22,13 @@ Two steps, so the costly one runs only where it can pay off:
    shorter than `min_passage` words or sparser than `min_density` are chance; a pair is reuse
    when its passages cover `min_shared` words on both sides. Each seed also weighs 1 / the
    number of compared articles holding its k-gram, so a pair sharing a specific claim outweighs
-   one sharing stock formulas (used to choose among candidate sources). All of it is one DuckDB plan over
-   every pair at once (window functions), not a Python loop per pair.
+   one sharing stock formulas (used to choose among candidate sources). All of it is one DuckDB
+   plan over every pair at once (window functions), not a Python loop per pair; `difflib` was
+   not used because it aligns one pair at a time in Python and misses reordered sentences.
 
 Direction comes from publication time, decided by the caller (cibwatch.laundering.chains).
-Translation is not detected: a translated copy shares no shingles (see docs/benchmarks.md).
+Translation is not detected: a translated copy shares no shingles with its source; finding it
+would need machine translation into a pivot language first, which this package does not ship.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ _P = np.uint64(0x100000001B3)
 
 @dataclass(frozen=True)
 class ReuseParams:
-    """Knobs of reuse detection; the defaults are tuned on synth seed 1 (docs/benchmarks.md)."""
+    """Knobs of reuse detection; defaults chosen on synthetic worlds (docs/benchmarks.md)."""
 
     window: int = 16  # words per LSH window
     stride: int = 8  # words between window starts
@@ -56,7 +58,7 @@ class ReuseParams:
     num_perm: int = 64
     bands: int = 16  # 16 bands of 4 rows: a window pair with J = 0.5 collides with p = 0.64
     max_key_side: int = 100  # a band key held by more articles on one side is stock text
-    max_partners: int = 20  # candidate sources kept per side-false article, most keys first
+    max_partners: int = 20  # candidate sources kept per side-false article, rarest keys first
     max_partners_a: int = 3  # and candidates kept per side-true article
     kgram: int = 4  # words per alignment seed
     gap: int = 8  # words a passage may skip (reworded words) or shift and stay one passage
