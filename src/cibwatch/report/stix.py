@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import stix2
+from stix2.canonicalization.Canonicalize import canonicalize
 
 from cibwatch.report import Report
 from cibwatch.report.html import safe_href
@@ -54,6 +56,32 @@ def valid_hostname(value: Any) -> bool:
     )
 
 
+SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1, section 2.9
+REL_NAMESPACE = uuid.UUID(
+    "8a0c6fd4-4c4e-5b8a-9b5d-2f6a4c1c7e21"
+)  # cibwatch's own, for relationships
+NOW = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def sco_id(kind: str, contributing: dict[str, Any]) -> str:
+    return f"{kind}--{uuid.uuid5(SCO_NAMESPACE, canonicalize(contributing, utf8=False))}"
+
+
+def relationship(source: str, kind: str, target: str) -> dict[str, Any]:
+    """A relationship as a dict, its id derived from its ends so reruns give the same ids."""
+    return {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": f"relationship--{uuid.uuid5(REL_NAMESPACE, f'{source}|{kind}|{target}')}",
+        "created": NOW,
+        "modified": NOW,
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
+        "created_by_ref": IDENTITY.id,
+    }
+
+
 def _pattern_string(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
@@ -83,17 +111,21 @@ def objects_for(doc: dict[str, Any]) -> list[Any]:
         stix2.Relationship(campaign, "attributed-to", iset, created_by_ref=IDENTITY.id),
         stix2.Relationship(campaign, "uses", infra, created_by_ref=IDENTITY.id),
     ]
+    # Accounts are the bulk (thousands per report): plain dicts with the ids stix2 would give
+    # them (UUIDv5 of the canonical contributing properties), not validated objects one by one.
     for m in doc["members"]:
-        kw: dict[str, Any] = {"user_id": str(m["native_id"]), "account_type": m["platform"]}
+        kw: dict[str, Any] = {"account_type": str(m["platform"]), "user_id": str(m["native_id"])}
         if m.get("handle"):
             kw["account_login"] = str(m["handle"])
+        account = {
+            "type": "user-account",
+            "spec_version": "2.1",
+            "id": sco_id("user-account", kw),
+            **kw,
+        }
         if m.get("display_name") and not m.get("redacted"):
-            kw["display_name"] = str(m["display_name"])
-        account = stix2.UserAccount(**kw)
-        objs += [
-            account,
-            stix2.Relationship(infra, "consists-of", account, created_by_ref=IDENTITY.id),
-        ]
+            account["display_name"] = str(m["display_name"])
+        objs += [account, relationship(infra.id, "consists-of", account["id"])]
     for s in doc["domains"].get("sites", []):
         if not valid_hostname(s["domain"]):
             continue  # operations write garbage URLs on purpose; only real domains go out
@@ -124,17 +156,17 @@ def objects_for(doc: dict[str, Any]) -> list[Any]:
     return objs
 
 
-def bundle(report: Report) -> stix2.Bundle:
-    objs: list[Any] = [IDENTITY]
-    seen: set[str] = {IDENTITY.id}
-    for doc in report.networks:
-        for o in objects_for(doc):
-            if o.id not in seen:  # SCO ids are deterministic: one object per account/domain
-                seen.add(o.id)
-                objs.append(o)
-    return stix2.Bundle(objects=objs)
+def bundle(report: Report) -> dict[str, Any]:
+    """The bundle as a JSON-ready dict (stix2 objects serialized, account dicts as they are)."""
+    objs: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for o in [IDENTITY, *(o for doc in report.networks for o in objects_for(doc))]:
+        d = o if isinstance(o, dict) else json.loads(o.serialize())
+        if d["id"] not in seen:  # SCO ids are deterministic: one object per account/domain
+            seen.add(d["id"])
+            objs.append(d)
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objs}
 
 
 def write(report: Report, path: Path) -> None:
-    data = json.loads(bundle(report).serialize())
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps(bundle(report), ensure_ascii=False, indent=1), encoding="utf-8")
