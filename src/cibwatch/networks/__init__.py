@@ -6,9 +6,12 @@ indicators; cibwatch.detect writes them out. The steps, one module each:
 
 1. significance: a Poisson null model per signal, Simes per pair, Benjamini-Hochberg FDR;
 2. fuse: each signal's kept edges normalized and weighted into one graph;
-3. cluster: seeded Leiden on the fused graph, canonical order, small dense clusters kept;
+3. cluster: seeded Leiden (constant Potts) on the fused graph, canonical order, small dense
+   clusters kept;
 4. venues: Pages/Groups/channels filled by one cluster's members join it;
-5. indicators + score: coordination strength times inauthenticity, with the reasons.
+5. indicators + score: coordination strength times inauthenticity, with the reasons;
+6. recruit: a suspected network takes in outside assets whose links into the network as a
+   whole chance cannot explain, if they keep its inauthenticity (then it is scored again).
 """
 
 from __future__ import annotations
