@@ -294,9 +294,9 @@ def set_signatures(row: np.ndarray, h: np.ndarray, n: int, num_perm: int) -> np.
     # One-permutation hashing: the high 32 bits pick the bin, the low 32 bits compete in it.
     bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
     vals = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    sig = np.full(n * num_perm, _EMPTY, dtype=np.uint32)
-    np.minimum.at(sig, row.astype(np.int64) * num_perm + bins.astype(np.int64), vals)
-    sig = sig.reshape(n, num_perm)
+    flat = np.full(n * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(flat, row.astype(np.int64) * num_perm + bins.astype(np.int64), vals)
+    sig = flat.reshape(n, num_perm)
     _densify(sig)
     return sig
 

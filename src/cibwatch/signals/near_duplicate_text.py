@@ -32,6 +32,7 @@ Plan, sub-quadratic at every step:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -41,7 +42,7 @@ import pyarrow.compute as pc
 
 from cibwatch.signals import minhash
 from cibwatch.signals.base import Context, Signal, param, register
-from cibwatch.signals.coaction import POPULARITY, pair_edges
+from cibwatch.signals.coaction import POPULARITY, CoActionParams, pair_edges
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class NearDuplicateText(Signal):
         own = own.select("post_id", "asset_id", "created_at", "native_id", "text_norm")
         data = ctx.to_arrow(own.order_by("post_id"))
         per_text = near_duplicate_pairs(data, params, ctx)
-        return pair_edges(ctx.from_arrow("nd_pairs", per_text), params)
+        return pair_edges(ctx.from_arrow("nd_pairs", per_text), folding_params(params))
 
 
 def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Context) -> pa.Table:
@@ -312,6 +313,13 @@ def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18
     return out
 
 
+def folding_params(params: NearDuplicateParams | Any) -> CoActionParams:
+    """The parameters coaction.pair_edges reads when folding per-key rows into edges."""
+    return CoActionParams(
+        min_events=params.min_events, min_keys=params.min_keys, scale=params.scale
+    )
+
+
 def _popularity_weight(n: np.ndarray, popularity: str) -> np.ndarray:
     """coaction.key_weight in numpy (the same formulas)."""
     n = n.astype(np.float64)
@@ -345,6 +353,7 @@ __all__ = [
     "NearDuplicateParams",
     "NearDuplicateText",
     "candidate_pairs",
+    "folding_params",
     "near_duplicate_pairs",
     "shared_band_keys",
     "verify",

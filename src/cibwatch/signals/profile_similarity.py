@@ -34,7 +34,12 @@ import pyarrow.compute as pc
 from cibwatch.signals import minhash
 from cibwatch.signals.base import Context, Signal, param, register
 from cibwatch.signals.coaction import pair_edges
-from cibwatch.signals.near_duplicate_text import candidate_pairs, shared_band_keys, verify
+from cibwatch.signals.near_duplicate_text import (
+    candidate_pairs,
+    folding_params,
+    shared_band_keys,
+    verify,
+)
 from cibwatch.text import normalize_arrow
 
 # A handle made of a stem and a run of digits: 'sara_ahmadi8213', 'ali.reza_1402'.
@@ -119,7 +124,7 @@ class ProfileSimilarity(Signal):
         ]
         pairs = _pairs_by_key(ctx, data, traces, params)
         per_key = pa.concat_tables([t.finish(*p) for t, p in zip(traces, pairs, strict=True)])
-        return pair_edges(ctx.from_arrow("profile_pairs", per_key), params)
+        return pair_edges(ctx.from_arrow("profile_pairs", per_key), folding_params(params))
 
 
 @dataclass

@@ -42,7 +42,12 @@ import pyarrow as pa
 from cibwatch.signals import minhash
 from cibwatch.signals.base import Context, Signal, param, register
 from cibwatch.signals.coaction import pair_edges
-from cibwatch.signals.near_duplicate_text import candidate_pairs, shared_band_keys, verify
+from cibwatch.signals.near_duplicate_text import (
+    candidate_pairs,
+    folding_params,
+    shared_band_keys,
+    verify,
+)
 
 _WEEK = 7 * 86400
 
@@ -198,7 +203,7 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
         last=start,
         w=1.0 - per_bin.ratio,
     )
-    return pair_edges(per_key, params)
+    return pair_edges(per_key, folding_params(params))
 
 
 __all__ = ["SyncActivity", "SyncActivityParams"]
