@@ -312,17 +312,19 @@ def _densify(sig: np.ndarray) -> None:
     n, k = sig.shape
     flat = sig.reshape(-1)
     empty = flat == _EMPTY
-    todo = np.flatnonzero(empty)
+    # int32 positions: blocks are far below 2**31 bins, and half the memory traffic of int64.
+    todo = np.flatnonzero(empty).astype(np.int32)
     if len(todo) == 0:
         return
-    base = todo - todo % k
-    col = todo % k
-    orig = flat.copy()
+    col = todo % np.int32(k)
+    base = todo - col
     step = 1
+    # Only originally empty bins are written, and donors are originally non-empty bins, so
+    # reading `flat` in place is safe: no copy of the original values is needed.
     while len(todo) and step < k:
-        donor = base + (col + step) % k
+        donor = base + (col + np.int32(step)) % np.int32(k)
         ok = ~empty[donor]
-        flat[todo[ok]] = orig[donor[ok]] + np.uint32((step * 0x9E3779B1) & 0xFFFFFFFF)
+        flat[todo[ok]] = flat[donor[ok]] + np.uint32((step * 0x9E3779B1) & 0xFFFFFFFF)
         keep = ~ok
         todo, base, col = todo[keep], base[keep], col[keep]
         step += 1
