@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from cibwatch.characterize.context import Context
+from cibwatch.characterize.origin import LANG_NAMES
 from cibwatch.characterize.places import normalized_places
 
 
@@ -67,7 +68,7 @@ def compute(ctx: Context) -> dict[str, Any]:
         else:
             conf, statement = "none", "posts name no place the gazetteer knows"
         if main_lang:
-            statement = f"written mainly in {main_lang}; " + statement
+            statement = f"written mainly in {LANG_NAMES.get(main_lang, main_lang)}; " + statement
         out[nid] = {
             "languages": langs.get("top", []),
             "regions": regions,

@@ -1,7 +1,7 @@
 """Domains: the sites each network pushes, with state-affiliated media flagged from the bundled list.
 
 The list is the one the laundering tracer ships (src/cibwatch/data/state_media.toml, each entry
-citing a public source); this module only reads it. Links to the social platforms themselves
+citing a public source), read with its own loader (cibwatch.laundering.outlets). Links to the social platforms themselves
 are counted apart (they point at other accounts, see takedowns.py). For each site the corpus
 reach says whether the network is alone in pushing it (an owned site is a strong lead) or joins
 many others (a popular site).
@@ -9,9 +9,7 @@ many others (a popular site).
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from cibwatch.characterize.context import Context
@@ -26,31 +24,18 @@ PLATFORM_DOMAINS = (
 
 @cache
 def state_media() -> dict[str, dict[str, Any]]:
-    """Registered domain -> entry from the bundled state-media list (empty if not shipped)."""
-    path = resources.files("cibwatch").joinpath("data/state_media.toml")
-    if not path.is_file():
-        return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """Registered domain -> outlet from the laundering tracer's bundled list (its own loader)."""
+    from cibwatch.laundering.outlets import load_outlets
+
     out: dict[str, dict[str, Any]] = {}
-
-    def visit(entry: dict[str, Any]) -> None:
-        domains = entry.get("domains") or ([entry["domain"]] if entry.get("domain") else [])
-        for d in domains:
-            out[str(d).lower().removeprefix("www.")] = {
-                "name": entry.get("name") or entry.get("outlet") or d,
-                "country": entry.get("country"),
-                "source": entry.get("source") or entry.get("sources") or entry.get("citation"),
+    for outlet in load_outlets():
+        for domain in outlet.domains:
+            out[domain] = {
+                "name": outlet.name,
+                "country": outlet.country,
+                "owner": outlet.owner,
+                "source": [dict(x) for x in outlet.sources],
             }
-
-    for value in data.values():
-        if isinstance(value, list):
-            for entry in value:
-                if isinstance(entry, dict):
-                    visit(entry)
-        elif isinstance(value, dict):
-            for entry in value.values():
-                if isinstance(entry, dict):
-                    visit(entry)
     return out
 
 

@@ -36,6 +36,11 @@ REST_PATTERNS: dict[str, tuple[int, ...]] = {
     "Saturday": (5,),
     "none": (),
 }
+LANG_NAMES = {
+    "fa": "Persian", "ar": "Arabic", "en": "English", "ru": "Russian", "zh": "Chinese",
+    "he": "Hebrew", "tr": "Turkish", "fr": "French", "de": "German", "es": "Spanish",
+    "ur": "Urdu", "ps": "Pashto", "latin": "Latin-script (unidentified)", "und": "undetermined",
+}  # fmt: skip
 MIN_POSTS = 30  # below this, no timezone is inferred at all
 
 # Posting applications that schedule or automate posts (lower-case substrings).

@@ -219,6 +219,16 @@ def _summary(networks: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _chains(item: Any) -> int:
+    value = item.get("chains") if isinstance(item, dict) else None
+    if isinstance(value, list):
+        return len(value)
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _laundering(ws: Workspace) -> dict[str, Any] | None:
     """W/out/laundering.json from `cibwatch launder`, if it has run."""
     path = ws.path / "out" / "laundering.json"
@@ -233,5 +243,6 @@ def _laundering(ws: Workspace) -> dict[str, Any] | None:
     return {
         "chains": list(data.get("chains") or [])[:25],
         "chains_total": len(data.get("chains") or []),
-        "intermediaries": list(data.get("intermediaries") or [])[:20],
+        # Authors who carried no chain are the tracer's comparison set, not intermediaries.
+        "intermediaries": [i for i in (data.get("intermediaries") or []) if _chains(i) > 0][:20],
     }

@@ -19,13 +19,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from cibwatch.characterize.assets import label
+from cibwatch.characterize.origin import LANG_NAMES
 from cibwatch.report import Report, svg
 
-LANG_NAMES = {
-    "fa": "Persian", "ar": "Arabic", "en": "English", "ru": "Russian", "zh": "Chinese",
-    "he": "Hebrew", "tr": "Turkish", "fr": "French", "de": "German", "es": "Spanish",
-    "ur": "Urdu", "ps": "Pashto", "latin": "Latin-script (unidentified)", "und": "undetermined",
-}  # fmt: skip
 _SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`]+$", re.I)
 DRAWING_MAX_NODES = 300
 
