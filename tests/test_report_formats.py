@@ -166,3 +166,27 @@ def test_cli_report_prints_html_path(world):
     result = CliRunner().invoke(app, ["report", "--workspace", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().splitlines()[-1].endswith("report.html")
+
+
+def test_empty_workspace_gives_an_empty_report(tmp_path):
+    with Workspace(tmp_path / "ws"):
+        pass
+    result = CliRunner().invoke(app, ["report", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "ws" / "out" / "report.html").read_text(encoding="utf-8")
+    assert "No suspected network to report." in html
+    rows = read_csv(tmp_path / "ws" / "out" / "assets.csv")
+    assert rows == [list(ASSET_COLUMNS)]
+
+
+def test_watchlist_errors_are_listed(tmp_path):
+    from cibwatch.characterize.targets import load_watchlist
+    from cibwatch.errors import ConfigError
+
+    bad = tmp_path / "w.toml"
+    bad.write_text(
+        '[[targets]]\naliases = ["x"]\n[[targets]]\nname = "ok"\naliases = "x"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_watchlist(bad)
+    assert "n°1" in str(err.value) and "n°2" in str(err.value)
