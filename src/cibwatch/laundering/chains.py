@@ -16,8 +16,8 @@ else, with direction by publication time:
   article itself; or, when none of its links resolves to an article of that outlet, that links
   to its site or names its outlet or author *and* reuses its text (the claim it cites), taking
   the outlet's article whose text it shares next to the mention of the outlet's name (the
-  claim it attributes), then most specifically. A mere mention of an outlet's name is not enough: which
-  of its articles would it be?
+  claim it attributes); when several carry that same claim, the latest before the citation.
+  A mere mention of an outlet's name is not enough: which of its articles would it be?
 
 Everything is DuckDB over temp tables except the greedy choice of sources, a loop over the
 (few) verified reuse pairs grouped by intermediary article.
@@ -292,8 +292,8 @@ def _citebacks(con: duckdb.DuckDBPyConnection) -> None:
         ), best AS (  -- a name or a site points to an outlet: take its article cited most
             SELECT * FROM scored WHERE by_domain OR by_outlet OR by_author
             QUALIFY row_number() OVER (PARTITION BY cite_id, coalesce(outlet, '')
-                                       ORDER BY near_weight DESC, weight DESC, t DESC,
-                                                inter_id) = 1
+                                       ORDER BY round(near_weight, 4) DESC, t DESC,
+                                                weight DESC, inter_id) = 1
         )
         SELECT inter_id, cite_id, 'links to the article' AS how FROM exact
         UNION ALL
