@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from cibwatch.characterize.context import Context
-from cibwatch.characterize.origin import LANG_NAMES
+from cibwatch.characterize.origin import LANG_NAMES, plural
 from cibwatch.characterize.places import normalized_places
 
 
@@ -63,7 +63,7 @@ def compute(ctx: Context) -> dict[str, Any]:
             conf = "medium" if top["share"] >= 0.1 and top["assets"] >= 3 else "low"
             statement = (
                 f"posts name {top['region']} most ({top['posts']:,} posts, {top['share']:.0%}, "
-                f"by {top['assets']} assets)"
+                f"by {plural(top['assets'], 'asset')})"
             )
         else:
             conf, statement = "none", "posts name no place the gazetteer knows"

@@ -211,6 +211,10 @@ def _lower(conf: str) -> str:
     return {"high": "medium", "medium": "low"}.get(conf, conf)
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def format_offset(hours: float) -> str:
     sign = "+" if hours >= 0 else "−"
     h = abs(hours)
@@ -294,13 +298,13 @@ def _declared(rows: list[dict[str, Any]], tz: dict[str, Any]) -> dict[str, Any]:
         verdict = "disagree with" if gap >= 2 else "agree with"
         info["statement"] = (
             f"declared locations point mostly to {main['region']} "
-            f"({format_offset(main['offset'])}, {main['assets']} assets), which {verdict} the "
+            f"({format_offset(main['offset'])}, {plural(main['assets'], 'asset')}), which {verdict} the "
             f"activity-inferred {tz['utc_offset']} (confidence {tz['confidence']})"
         )
     elif ranked:
         main = ranked[0]
         info["statement"] = (
-            f"declared locations point mostly to {main['region']} ({main['assets']} assets)"
+            f"declared locations point mostly to {main['region']} ({plural(main['assets'], 'asset')})"
         )
     elif rows:
         info["statement"] = "declared locations name no place the gazetteer knows"
