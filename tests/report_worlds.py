@@ -4,7 +4,8 @@
 - network "net-tehran": 8 X accounts created within three days, declaring New York, posting in
   Persian Saturday–Thursday 09:00–17:00 Tehran time (UTC+3:30), the same texts minutes apart,
   mentioning @target_person most, pushing presstv.ir (state media) and amc239.com (a domain
-  from Meta's Q1 2023 Iran takedown), hashtag #نه_به_جنگ;
+  from Meta's Q1 2023 Iran takedown) and once t.me/AlToufanTeam (a channel it named),
+  hashtag #نه_به_جنگ;
 - network "net-meta": 3 Facebook Pages, 2 Groups and 4 Instagram accounts posting in English
   Monday–Friday 09:00–17:00 at UTC−5;
 - 40 organic accounts posting at random times with varied text.
@@ -135,6 +136,8 @@ def build(ws, *, hostile: bool = False, seed: int = 3) -> dict:
                        + str(day)][k % 2] if j < 2 else None  # fmt: skip
                 if hostile and k == 1 and j == 0:
                     url = "javascript:document.title='PWNED'//" + "x" * 500
+                if day == 3 and k == 2 and j == 2:  # a channel from Meta's Q1 2023 Iran takedown
+                    url = "https://t.me/AlToufanTeam"
                 post(int(aid), "twitter", when, text, url=url, hashtag="نه_به_جنگ",
                      mention="target_person" if k % 3 else "other_person",
                      client="Twitter Web App", lang="fa")  # fmt: skip

@@ -104,8 +104,9 @@ def test_takedown_overlap_with_meta_iran_network(docs):
     overlaps = out["net-tehran"]["takedowns"]["overlaps"]
     assert overlaps and overlaps[0]["takedown"] == "Q1 2023 Iran-based CIB network"
     assert overlaps[0]["domains"] == ["amc239.com"]
-    assert (
-        overlaps[0]["statement"] == "overlaps with Meta's Q1 2023 Iran-based CIB network: 1 domain"
+    assert overlaps[0]["accounts"] == [{"account": "telegram:altoufanteam", "how": "linked"}]
+    assert overlaps[0]["statement"] == (
+        "overlaps with Meta's Q1 2023 Iran-based CIB network: 1 domain and 1 account"
     )
     assert out["net-meta"]["takedowns"]["overlaps"] == []
 
