@@ -25,7 +25,7 @@ def report(
         "--watchlist",
         exists=True,
         dir_okay=False,
-        help="TOML of names to count explicitly ([[targets]] name, aliases).",
+        help="TOML of names to count explicitly: targets tables with a name and aliases.",
     ),
 ) -> None:
     """Characterize every suspected network and write report.html, report.md, assets.csv,
