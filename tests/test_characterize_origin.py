@@ -31,6 +31,8 @@ def test_tehran_office_hours_give_utc_plus_3_30_and_saturday_to_thursday():
     assert tz["rest_days"] == ["Friday"]
     assert tz["confidence"] == "high"
     assert "09:00–17:00" in tz["assumption"]
+    assert tz["regions_at_offset"] == ["Iran"]
+    assert "standard offset of Iran" in tz["statement"]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cibwatch.characterize.context import Context
-from cibwatch.characterize.places import places_of
+from cibwatch.characterize.places import PLACES, places_of
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BINS_PER_DAY = 96  # quarter hours
@@ -199,12 +199,22 @@ def fit_timezone(hist: np.ndarray) -> dict[str, Any]:
             f"({share_in:.0%} of posts in the best-fitting working hours)"
         )
     else:
+        regions = regions_at(offset)
+        info["regions_at_offset"] = regions
+        where = ""
+        if regions:
+            where = f" (standard offset of {', '.join(regions[:4])}{' and others' if len(regions) > 4 else ''})"
         info["statement"] = (
             f"activity is consistent with {WORK_START_H:02d}:00–{WORK_END_H:02d}:00 office hours "
-            f"at {info['utc_offset']} and a {week} working week "
+            f"at {info['utc_offset']}{where} and a {week} working week "
             f"({share_in:.0%} of {int(total):,} posts inside; confidence {confidence})"
         )
     return info
+
+
+def regions_at(offset: float) -> list[str]:
+    """Gazetteer regions whose standard UTC offset is `offset` (daylight saving ignored)."""
+    return sorted(region for region, (off, _) in PLACES.items() if off == offset)
 
 
 def _lower(conf: str) -> str:
