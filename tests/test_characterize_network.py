@@ -61,6 +61,9 @@ def test_origin_timezone_week_language_declared_location(docs):
     out, _ = docs
     o = out["net-tehran"]["origin"]
     assert o["timezone"]["working_week"] == "Saturday–Thursday"
+    grid = o["timezone"]["hour_of_week_local"]  # Monday first, local hours at UTC+3:30
+    assert sum(grid[4]) == 0  # Friday
+    assert sum(sum(row[9:17]) for row in grid) == sum(sum(row) for row in grid)
     assert o["languages"]["top"][0]["lang"] == "fa"
     assert o["declared_locations"]["disagrees"] is True
     assert "United States" in o["declared_locations"]["statement"]

@@ -191,6 +191,8 @@ def fit_timezone(hist: np.ndarray) -> dict[str, Any]:
         "week_confidence": week_conf,
         "active_local_hours": [int(active[0]), int(active[-1]) + 1] if len(active) else None,
         "share_by_local_day": [round(float(x / total), 3) for x in by_day],
+        # Posts by local weekday (Monday first) and hour at the inferred offset, for the chart.
+        "hour_of_week_local": local.reshape(7, 24, 4).sum(axis=2).astype(int).tolist(),
         "assumption": f"a {WORK_START_H:02d}:00–{WORK_END_H:02d}:00 working day",
     }
     if confidence == "none":

@@ -82,7 +82,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
     """The network's SVG charts; generated here from numbers and escaped labels only."""
     act = doc.get("activity", {})
     tz = doc.get("origin", {}).get("timezone", {})
-    offset = tz.get("offset_hours") if tz.get("confidence") in ("high", "medium") else None
+    local = tz.get("hour_of_week_local") if tz.get("confidence") in ("high", "medium") else None
     members = doc.get("members", [])
     degree: dict[int, int] = {}
     weights: dict[tuple[int, int], float] = {}
@@ -103,7 +103,11 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
     ]
     return {
         "timeline": Markup(svg.timeline(act.get("daily", []))),
-        "heatmap": Markup(svg.heatmap(act.get("hour_of_week_utc", []), offset)),
+        "heatmap": Markup(
+            svg.heatmap(local, f"local time at {tz.get('utc_offset')}")
+            if local
+            else svg.heatmap(act.get("hour_of_week_utc", []), "UTC")
+        ),
         "drawing": Markup(svg.network_drawing(nodes, [(a, b, w) for (a, b), w in weights.items()])),
         "drawing_note": Markup.escape(
             f"{len(shown)} of {len(members)} members shown (most connected)"

@@ -62,19 +62,14 @@ def timeline(daily: list[list[Any]], width: int = 720, height: int = 140) -> str
     return "".join(parts)
 
 
-def heatmap(grid: list[list[int]], offset_hours: float | None = None) -> str:
-    """7 x 24 posts by weekday and hour, shifted to the inferred local time when there is one."""
+def heatmap(grid: list[list[int]], label: str = "UTC") -> str:
+    """7 x 24 posts by weekday (Monday first) and hour; `label` says which clock."""
     if not grid or not any(any(r) for r in grid):
         return ""
     flat = [grid[d][h] for d in range(7) for h in range(24)]
-    # Whole hours only (the grid is hourly): UTC+3:30 is drawn at UTC+3, and the label says so.
-    shift = int(math.floor(offset_hours or 0))
-    if shift:
-        flat = [flat[(i - shift) % 168] for i in range(168)]
     top = max(flat) or 1
     cell, pad_l, pad_t = 22, 38, 18
     width, height = pad_l + 24 * cell + 4, pad_t + 7 * cell + 4
-    label = f"local time, UTC{shift:+d} (inferred offset, whole hours)" if shift else "UTC"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="posts by hour of week, {label}">'
