@@ -74,6 +74,8 @@ def test_fast_path_agrees_with_plain_expression(texts):
     )
     plain = dict(con.execute(f"SELECT i, {normalize_sql('t')} FROM t_in").fetchall())
     assert fast == plain
+    # the plain-Python scalar path agrees too
+    assert [normalize(t) for t in texts] == [fast[i] for i in range(len(texts))]
     # idempotent: normalizing twice changes nothing
     once = [fast[i] for i in range(len(texts))]
     assert normalize_arrow(pa.array(once, pa.string())).to_pylist() == once

@@ -14,7 +14,9 @@ NFC. `normalize` and `normalize_arrow` run that same expression, so they can nev
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 
 import duckdb
 import pyarrow as pa
@@ -132,12 +134,23 @@ def normalize_arrow(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return out.column("norm").combine_chunks()
 
 
-def normalize(text: str | None) -> str | None:
-    """Normalize one string the same way the ingest does.
+_PY_TRANSLATE = str.maketrans(_FROM, _TO)
+_PY_STRIP = re.compile(STRIP_RE)
+# RE2's \s is [\t\n\f\r ]; Python's is wider, so the class is spelled out to match.
+_PY_SPACE = re.compile("[\t\n\f\r " + SPACE_RE[3:-2] + "]+")
 
-    >>> normalize("  مي\\u200cروم  ٣ كتاب ")
+
+def normalize(text: str | None) -> str | None:
+    """Normalize one string the same way the ingest does, in plain Python (microseconds).
+
+    The same steps as `normalize_sql`; a property test checks the two agree on Persian, Arabic
+    and Latin text. For columns, use `normalize_arrow` or `normalize_select`.
+
+    >>> normalize("  مي\u200cروم  ٣ كتاب ")
     'می روم 3 کتاب'
     """
     if text is None:
         return None
-    return normalize_arrow(pa.array([text], pa.string()))[0].as_py()
+    out = unicodedata.normalize("NFKC", text).translate(_PY_TRANSLATE)
+    out = _PY_SPACE.sub(" ", _PY_STRIP.sub("", out))
+    return out.lower().strip(" ")
