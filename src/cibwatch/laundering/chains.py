@@ -167,7 +167,8 @@ def _select_sources(
 
 def _named_pairs(con: duckdb.DuckDBPyConnection) -> None:
     """`_cw_named(a_id, b_id)`: later state articles that name (or link the site of) an outlet
-    carrying state text, with that outlet's carrying articles they share any LSH key with.
+    carrying state text, with that outlet's carrying articles they share any LSH key with,
+    including keys too common for the first round (a quoted claim is often a stock sentence).
 
     A citeback that only names its source shares one sentence with it, and the state
     article's best LSH partners may be other articles of that outlet sharing its stock text;
@@ -188,13 +189,23 @@ def _named_pairs(con: duckdb.DuckDBPyConnection) -> None:
             SELECT l.article_id, c.outlet
             FROM article_links l JOIN carriers c ON l.domain = c.domain
         )
+        , keys_a AS (
+            SELECT DISTINCT key, article_id FROM _cw_bk
+            WHERE article_id IN (SELECT a_id FROM namers)
+        ), keys_b AS (
+            SELECT DISTINCT key, article_id FROM _cw_bk
+            WHERE article_id IN (SELECT inter_id FROM _cw_carry)
+        ), h AS (  -- any shared LSH key, stock text included: the claim is often stock
+            SELECT DISTINCT a.article_id AS a_id, b.article_id AS b_id
+            FROM keys_a a JOIN keys_b b USING (key)
+        )
         SELECT DISTINCT h.a_id, h.b_id
-        FROM _cw_hits h
+        FROM h
         JOIN namers n ON n.a_id = h.a_id
         JOIN articles i ON i.article_id = h.b_id AND i.outlet = n.outlet
         JOIN {DOCS} c ON c.article_id = h.a_id
         JOIN {DOCS} b ON b.article_id = h.b_id
-        WHERE c.t > b.t AND h.b_id IN (SELECT inter_id FROM _cw_carry)
+        WHERE c.t > b.t
     """)
 
 

@@ -138,6 +138,8 @@ def _candidates(con: duckdb.DuckDBPyConnection, p: ReuseParams, extra: str) -> i
     )
     del win, sig, keys, rows
     con.register("_cw_bk_in", bk)
+    # Kept for later rounds that look past the stock-text cap (see align_pairs).
+    con.execute("CREATE OR REPLACE TEMP TABLE _cw_bk AS SELECT DISTINCT * FROM _cw_bk_in")
     # A key must be seen on both sides, by at most `max_key_side` articles on each (more is
     # stock text: boilerplate, formulas), so no key pairs more than max_key_side² articles.
     # `_cw_hits` keeps every such pair (callers may align more of them later, see
@@ -147,7 +149,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, p: ReuseParams, extra: str) -> i
             """
             CREATE OR REPLACE TEMP TABLE _cw_hits AS
             WITH live0 AS (
-                SELECT DISTINCT key, article_id, side FROM _cw_bk_in
+                SELECT key, article_id, side FROM _cw_bk
             ), stat AS (
                 SELECT key, count(*) FILTER (WHERE side) AS n_a,
                        count(*) FILTER (WHERE NOT side) AS n_b
