@@ -24,8 +24,8 @@ def launder(
     outlets: Path | None = typer.Option(
         None,
         "--outlets",
-        help="TOML of state-affiliated outlets to add to the bundled list "
-        "([[outlet]] name, domains, sources; see cibwatch/data/state_media.toml).",
+        help="TOML of state-affiliated outlets to add to the bundled list (one `outlet` "
+        "table each: name, domains, sources; see cibwatch/data/state_media.toml).",
         dir_okay=False,
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
