@@ -278,9 +278,15 @@ def shared_band_keys(
     sig_t = sig[by_time]
     ts_t = ts[by_time] if ts is not None else None
     docs, out, sizes = [], [], []
+    # Most keys are held by one document: a counting pass over ~4n hash slots drops the
+    # documents alone in their slot before the sort, which then sorts a fraction of the rows.
+    bits = int(min(max(np.ceil(np.log2(max(n, 1) * 4)), 16), 26))
     for j in range(bands):  # band by band: one column of keys in memory at a time
         col = minhash.band_keys(sig_t, bands, only=j)
-        order = np.argsort(col, kind="stable")
+        slot = (col.view(np.uint64) >> np.uint64(64 - bits)).astype(np.intp)
+        maybe = np.flatnonzero(np.bincount(slot, minlength=1 << bits)[slot] > 1)
+        # `maybe` is increasing, so a stable sort keeps time order within a key.
+        order = maybe[np.argsort(col[maybe], kind="stable")]
         s = col[order]
         same = s[1:] == s[:-1]
         run = np.cumsum(np.r_[True, ~same]) - 1
