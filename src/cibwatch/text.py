@@ -92,18 +92,23 @@ def normalize_select(relation: str, key: str, column: str) -> str:
     """
 
     def step(check: str, then: str) -> str:
-        return f"CASE WHEN regexp_matches(x, '{check}') THEN {then} ELSE x END AS x"
+        return f"CASE WHEN r AND regexp_matches(x, '{check}') THEN {then} ELSE x END AS x"
 
+    # One regex tells whether any of NFKC, letter/digit folding or mark stripping can change a
+    # string; plain Persian or Latin text skips all three.
+    rare = f"{NEEDS_NFKC_RE}|[{_FROM}]|{STRIP_RE}"
     zwnj = "replace(x, '\u200c', ' ')"
     return f"""
     SELECT {key}, trim(lower(x)) AS norm FROM (
-     SELECT {key}, {step(SPACE_CHECK_RE, f"regexp_replace(x, '{SPACE_RE}', ' ', 'g')")} FROM (
+     SELECT {key}, CASE WHEN regexp_matches(x, '{SPACE_CHECK_RE}')
+                   THEN regexp_replace(x, '{SPACE_RE}', ' ', 'g') ELSE x END AS x FROM (
       SELECT {key}, CASE WHEN contains(x, '\u200c') THEN {zwnj} ELSE x END AS x FROM (
-       SELECT {key}, {step(STRIP_RE, f"regexp_replace(x, '{STRIP_RE}', '', 'g')")} FROM (
-        SELECT {key}, {step(f"[{_FROM}]", f"translate(x, '{_FROM}', '{_TO}')")} FROM (
-         SELECT {key}, {step(NEEDS_NFKC_RE, "cw_nfkc(x)")} FROM (
-          SELECT {key}, {column} AS x FROM {relation}
-    ))))))"""
+       SELECT {key}, r, {step(STRIP_RE, f"regexp_replace(x, '{STRIP_RE}', '', 'g')")} FROM (
+        SELECT {key}, r, {step(f"[{_FROM}]", f"translate(x, '{_FROM}', '{_TO}')")} FROM (
+         SELECT {key}, r, {step(NEEDS_NFKC_RE, "cw_nfkc(x)")} FROM (
+          SELECT {key}, x, regexp_matches(x, '{rare}') AS r FROM (
+           SELECT {key}, {column} AS x FROM {relation}
+    )))))))"""
 
 
 _lock = threading.Lock()

@@ -55,7 +55,8 @@ def parse_time_sql(col: str) -> str:
     'YYYY-MM-DD', and POSIX seconds. Offsets are converted to UTC. Unparseable -> NULL.
     """
     c = f"trim({col})"
-    return f"""(CASE
+    # The common layouts first, with no regex: most rows stop there.
+    return f"""coalesce(try_strptime({c}, ['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S']), CASE
         WHEN {c} IS NULL OR {c} = '' THEN NULL
         WHEN regexp_full_match({c}, '[0-9]{{9,11}}(\\.[0-9]+)?')
             THEN make_timestamp(CAST(round(TRY_CAST({c} AS DOUBLE) * 1000000) AS BIGINT))
