@@ -242,3 +242,17 @@ def test_empty_workspace_gives_no_edges(tmp_path):
     with Workspace(tmp_path / "w") as w:
         report = run_signals(w, signals="near-duplicate-text,sync-activity,profile-similarity")
         assert [r.edges for r in report.runs] == [0, 0, 0]
+
+
+def test_edges_do_not_depend_on_input_order(ws):
+    rng = random.Random(4)
+    posts = [(1, 0, BASE)] + [(i + 2, 300 * (i + 1), v) for i, v in enumerate(VARIANTS)]
+    posts += [(20 + i, 90 * i, t) for i, t in enumerate(UNRELATED)]
+    first = run(ws(posts))
+    shuffled = posts[:]
+    rng.shuffle(shuffled)
+    again = run(ws(shuffled))
+    strip = {k: {c: v for c, v in e.items() if c != "evidence"} for k, e in first.items()}
+    assert strip == {k: {c: v for c, v in e.items() if c != "evidence"} for k, e in again.items()}
+    for (a, b), e in first.items():
+        assert a < b and e["weight"] >= 0 and e["events"] >= 1 and e["keys"] >= 1
