@@ -135,7 +135,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         ) k
         ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
     """)
-    # What the URL, hashtag and mention steps need, without the asset joins.
+    # What normalization and the URL, hashtag and mention steps need, without the asset joins.
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _cw_post_lists AS
         SELECT k.post_id, p.text, p.urls, p.hashtags, p.mentions
@@ -160,7 +160,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
                lang, reply_to, reply_to_user, shared_post_id, shared_user, quoted_post_id,
                venue_id, client, likes, shares, comments, ?
         FROM _cw_posts p
-        LEFT JOIN ({normalize_select("_cw_posts", "post_id", "text")}) n USING (post_id)
+        LEFT JOIN ({normalize_select("_cw_post_lists", "post_id", "text")}) n USING (post_id)
         ORDER BY p.post_id
         """,
         [source_id],
