@@ -67,3 +67,13 @@ def test_transaction_rolls_back_on_error(tmp_path):
             )
             raise RuntimeError("boom")
         assert ws.con.execute("SELECT count(*) FROM assets").fetchall()[0][0] == 0
+
+
+def test_memory_limit_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIBWATCH_MEMORY_LIMIT", "1GB")
+    with Workspace(tmp_path / "w") as ws:
+        limit = ws.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit.endswith("MiB") or limit.endswith("GiB")
+    monkeypatch.setenv("CIBWATCH_MEMORY_LIMIT", "1GB'; DROP TABLE posts; --")
+    with pytest.raises(WorkspaceError, match="not a size"):
+        Workspace(tmp_path / "w")

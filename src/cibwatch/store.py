@@ -7,6 +7,8 @@ output also names an asset by (platform, kind, native_id).
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,6 +196,13 @@ MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+def _memory_setting(value: str) -> str:
+    """Accept only sizes like '1.5GB' or '800MiB' (the value is spliced into a SET statement)."""
+    if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", value):
+        raise WorkspaceError(f"CIBWATCH_MEMORY_LIMIT={value!r} is not a size such as 1.5GB")
+    return value.strip()
+
+
 class Workspace:
     """A workspace folder: `cibwatch.duckdb` with the normalized tables, and `out/` for outputs.
 
@@ -220,6 +229,13 @@ class Workspace:
             self.con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"cannot open {self.db_path}: {exc}") from exc
+        # DuckDB spills to disk beyond this (default: 80 % of RAM); e.g. CIBWATCH_MEMORY_LIMIT=1.5GB
+        limit = os.environ.get("CIBWATCH_MEMORY_LIMIT")
+        if limit:
+            try:
+                self.con.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
+            except duckdb.Error as exc:
+                raise WorkspaceError(f"CIBWATCH_MEMORY_LIMIT={limit!r}: {exc}") from exc
         if not read_only:
             self.migrate()
         elif self.schema_version() != SCHEMA_VERSION:
