@@ -24,6 +24,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src/cibwatch
 
 format: install
 	$(VENV)/bin/ruff format src tests bench

@@ -176,7 +176,7 @@ CREATE TABLE IF NOT EXISTS decisions (
 
 # Each migration brings a workspace from version i to i + 1. Append, never edit: a workspace
 # made by an older cibwatch is migrated on open instead of failing.
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], object]] = [
     lambda con: con.execute(SCHEMA_V1),
     # 2: per-network characterization (cibwatch.characterize), one JSON document per network,
     # written by `cibwatch report` and read by every output format and the review app.

@@ -60,7 +60,8 @@ def register_text_functions(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'cw_nfkc'"
     ).fetchall()[0][0]
     if not registered:
-        con.create_function(
+        # The type stubs do not describe Arrow UDFs.
+        con.create_function(  # type: ignore[call-overload]
             "cw_nfkc",
             _nfkc,
             [duckdb.sqltype("VARCHAR")],

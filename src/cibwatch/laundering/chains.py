@@ -341,11 +341,11 @@ def build_chains(
     _credit(con)
     say("citebacks")
     _citebacks(con)
-    counts = con.execute("""
+    carries, chains = con.execute("""
         SELECT (SELECT count(*) FROM _cw_carry),
                (SELECT count(*) FROM _cw_carry k JOIN _cw_cite c USING (inter_id))
     """).fetchall()[0]
-    counts = {"articles": n_docs, "reuse_pairs": pairs, "carries": counts[0], "chains": counts[1]}
+    counts = {"articles": n_docs, "reuse_pairs": pairs, "carries": carries, "chains": chains}
     return counts, chosen
 
 

@@ -139,7 +139,7 @@ def find_networks(
     keys = _asset_keys(con, all_members)
     sig_stats = _signal_stats(con, members, fused.layers)
 
-    out = []
+    out: list[dict[str, Any]] = []
     for i, cl in enumerate(clusters):
         ind = indicators.get(i, {})
         mean_w = cl.weight / cl.edges if cl.edges else 0.0
