@@ -224,7 +224,7 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
         keys=ranked.count().cast("int64"),
         first_at=ranked.first.min(),
         last_at=ranked.last.max(),
-        examples=example.collect(where=ranked.ex_rank <= MAX_EXAMPLES),
+        examples=example.collect(where=ranked.ex_rank < MAX_EXAMPLES),
     )
     edges = edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
     return edges.select(
