@@ -56,16 +56,18 @@ def read_csv_lines(
             + (", ..." if len(columns) > 12 else "")
             + ")"
         )
+    con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS "
-            f"SELECT * FROM read_csv(?, {_READ_OPTS}) WITH ORDINALITY",
+            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS SELECT * FROM read_csv(?, {_READ_OPTS})",
             [str(path)],
         )
     except duckdb.Error as exc:
         raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc
+    # DuckDB keeps insertion order (preserve_insertion_order, on by default), so the table's
+    # rowid is the record's place among the readable records, with the reader still parallel
+    # (WITH ORDINALITY would hold it to one thread).
     raw_cols = [d[0] for d in con.execute("SELECT * FROM _cw_raw LIMIT 0").description]
-    ord_col = raw_cols[-1]
     rejects = int(con.execute("SELECT count(*) FROM _cw_rejects").fetchall()[0][0])
     con.execute(
         """
@@ -89,13 +91,13 @@ def read_csv_lines(
     )
     select = ", ".join(
         f'r."{c.replace(chr(34), chr(34) * 2)}" AS "{clean_column(c).replace(chr(34), chr(34) * 2)}"'
-        for c in raw_cols[:-1]
+        for c in raw_cols
     )
     # `table` is a view over the one materialized copy; the line of each readable record is
     # its ordinal plus the header plus the rejected records before it.
     if rejects == 0:
         con.execute(
-            f'CREATE OR REPLACE TEMP VIEW {table} AS SELECT r."{ord_col}" + 1 AS line, {select} '
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT r.rowid + 2 AS line, {select} "
             "FROM _cw_raw r"
         )
     else:
@@ -110,7 +112,7 @@ def read_csv_lines(
         )
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT g.line, {select} "
-            f'FROM _cw_raw r JOIN _cw_lines g ON r."{ord_col}" = g.ord'
+            "FROM _cw_raw r JOIN _cw_lines g ON r.rowid + 1 = g.ord"
         )
     con.execute("DROP TABLE IF EXISTS _cw_rejects")
     con.execute("DROP TABLE IF EXISTS _cw_rejects_scan")
