@@ -1,6 +1,6 @@
 """`make demo`: generate the bundled demo world, run the whole flow on it, say where results are.
 
-The demo world is the synthetic generator's seed 7 at scale 0.3 (planted operations, authentic
+The demo world is the synthetic generator's seed 7 at scale 1 (planted operations, authentic
 coordination and organic noise; see docs/evaluation.md), written in real export formats so the
 demo exercises every adapter. Each step runs the same `cibwatch` command a user would type.
 """
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 DEMO_SEED = 7
-DEMO_SCALE = 0.3
+DEMO_SCALE = 1.0
 
 
 def _run(args: list[str]) -> None:
