@@ -26,13 +26,6 @@ USERS = FIX / "twitter_io_users.csv"
 TABLES = ("sources", "assets", "posts", "post_urls", "post_hashtags", "post_mentions", "quarantine")
 
 
-@pytest.fixture
-def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
-    yield w
-    w.close()
-
-
 def q(ws, sql, *params):
     return ws.con.execute(sql, list(params)).fetchall()
 

@@ -13,16 +13,8 @@ from hypothesis import strategies as st
 from cibwatch.errors import FormatError
 from cibwatch.ingest import detect_format, ingest_file
 from cibwatch.ingest.crowdtangle import TIME_ZONES, zoned_time_sql
-from cibwatch.store import Workspace
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
-    yield w
-    w.close()
 
 
 def q(ws, sql, *params):

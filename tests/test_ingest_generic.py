@@ -20,13 +20,6 @@ IRA = ROOT / ".." / "shared" / "data" / "real" / "ira-2016q4"
 MAPS = ROOT / "examples" / "mappings"
 
 
-@pytest.fixture
-def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
-    yield w
-    w.close()
-
-
 def q(ws, sql, *params):
     return ws.con.execute(sql, list(params)).fetchall()
 

@@ -12,18 +12,10 @@ from cibwatch.ingest import detect_format, ingest_file
 from cibwatch.ingest.base import StageContext
 from cibwatch.ingest.peers import QutCnt
 from cibwatch.ingest.staging import create_staging, drop_staging
-from cibwatch.store import Workspace
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 COORD = DATA / "real" / "coortweet" / "russian_coord_tweets.csv.gz"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
-    yield w
-    w.close()
 
 
 def q(ws, sql, *params):

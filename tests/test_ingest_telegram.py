@@ -10,16 +10,8 @@ import pytest
 
 from cibwatch.errors import FormatError
 from cibwatch.ingest import detect_format, ingest_file
-from cibwatch.store import Workspace
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
-    yield w
-    w.close()
 
 
 def q(ws, sql, *params):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cibwatch.errors import MappingError
+from cibwatch.ingest.load import ASSET_FIELDS as LOAD_ASSET_FIELDS
 from cibwatch.store import KINDS, PLATFORMS
 
 INPUT_FORMATS = ("csv", "jsonl", "parquet")
@@ -52,19 +53,7 @@ POST_FIELDS = (
     "mentions",
 )
 POST_REQUIRED = ("native_id", "asset_native_id", "created_at")
-ASSET_FIELDS = (
-    "native_id",
-    "handle",
-    "display_name",
-    "created_at",
-    "bio",
-    "declared_location",
-    "followers",
-    "following",
-    "lang",
-    "url",
-    "avatar_hash",
-)
+ASSET_FIELDS = ("native_id", *LOAD_ASSET_FIELDS)
 # Constant (enum) fields per section, with their allowed values and defaults (None: required).
 POST_CONSTANTS = {
     "platform": (PLATFORMS, None),

@@ -46,18 +46,8 @@ TWEET_COLUMNS = (
     "user_mentions",
     "poll_choices",
 )
-USER_COLUMNS = (
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-)
+# The users file holds the account columns of the tweets file, in the same order.
+USER_COLUMNS = TWEET_COLUMNS[1:11]
 # The columns without which a file cannot be read as a tweets file at all.
 REQUIRED_TWEETS = ("tweetid", "userid", "tweet_text", "tweet_time")
 REQUIRED_USERS = ("userid", "user_screen_name")
