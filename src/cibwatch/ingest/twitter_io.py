@@ -127,11 +127,14 @@ class TwitterIO(Adapter):
             END AS _reason
             FROM (SELECT *, {time} AS _t FROM _cw_tw)
         """)
-        con.execute("""
-            INSERT INTO stg_quarantine
-            SELECT line, _reason, CAST(to_json(t) AS VARCHAR) FROM _cw_tw2 t
-            WHERE _reason IS NOT NULL
-        """)
+        # A narrow count first: the raw row (every column) is read only when some are bad.
+        bad = con.execute("SELECT count(*) FROM _cw_tw2 WHERE _reason IS NOT NULL").fetchall()
+        if bad[0][0]:
+            con.execute("""
+                INSERT INTO stg_quarantine
+                SELECT line, _reason, CAST(to_json(t) AS VARCHAR) FROM _cw_tw2 t
+                WHERE _reason IS NOT NULL
+            """)
         # One row per account first (its latest tweet's fields), so the conversions run on
         # accounts, not on every tweet.
         fields = ", ".join(f'"{c}"' for c in USER_COLUMNS if c in present and c != "userid")
