@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -33,3 +35,28 @@ WorkspaceOption = typer.Option(
 
 def workspace_path(path: Path) -> Path:
     return Path(path)
+
+
+@contextmanager
+def stage_progress(label: str, steps: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """A Rich bar over a command's named steps; yields `step(name)` to call as each starts.
+
+    A step counts as reached when its name starts with one of `steps` (names may carry detail).
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(f"[bold]{escape(label)}[/] {{task.description}}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("starting", total=len(steps))
+
+        def step(name: str) -> None:
+            done = next((i for i, s in enumerate(steps) if name.startswith(s)), None)
+            progress.update(task, description=escape(name), completed=done)
+
+        yield step
+        progress.update(task, completed=len(steps))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cibwatch.cli.common import WorkspaceOption, console, out
+from cibwatch.cli.common import WorkspaceOption, console, out, stage_progress
 
 STEPS = (
     "state outlets",
@@ -42,7 +42,6 @@ def launder(
     import json
 
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from cibwatch.laundering import launder as run
@@ -50,21 +49,8 @@ def launder(
 
     ws = Workspace(workspace, create=False)
     try:
-        with Progress(
-            TextColumn("[bold]launder[/] {task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("starting", total=len(STEPS))
-
-            def step(name: str) -> None:
-                done = next((i for i, s in enumerate(STEPS) if name.startswith(s)), None)
-                progress.update(task, description=escape(name), completed=done)
-
+        with stage_progress("launder", STEPS) as step:
             result = run(ws, outlets_file=outlets, step=step)
-            progress.update(task, completed=len(STEPS))
     finally:
         ws.close()
     summary = result["summary"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cibwatch.cli.common import console, out
+from cibwatch.cli.common import console, out, stage_progress
 
 
 def synth(
@@ -37,24 +37,11 @@ def synth(
     import json
 
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from cibwatch.synth import STEPS, describe, generate
 
-    with Progress(
-        TextColumn("[bold]synth[/] {task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("starting", total=len(STEPS))
-
-        def step(name: str) -> None:
-            progress.update(task, description=name, completed=STEPS.index(name))
-
+    with stage_progress("synth", STEPS) as step:
         summary = generate(out_dir, seed=seed, scale=scale, step=step)
-        progress.update(task, completed=len(STEPS))
     if json_out:
         out.print_json(json.dumps(summary, ensure_ascii=False), indent=None)
         return
