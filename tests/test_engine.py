@@ -13,11 +13,17 @@ from cibwatch.signals import run_signals
 from cibwatch.store import Workspace
 from signal_worlds import edges, make_workspace, seeded_posts
 
-# On Spark, one representative of each plan shape, to keep the JVM test short: the operator over
-# a joined table (co-link; co-domain and co-mention differ only in the key column), the
-# fast-reshare union (co-share), array sort/map (hashtag-sequence), Persian text keys
-# (identical-text; co-reply is the same single-table shape).
-SPARK_PARITY = ["co-link", "co-share", "hashtag-sequence", "identical-text"]
+# On Spark, every co-action signal: they share one operator but differ in the table they key on
+# (post_urls by URL or domain, post_mentions, reply links, reshares, text, hashtag arrays).
+SPARK_PARITY = [
+    "co-link",
+    "co-domain",
+    "co-share",
+    "identical-text",
+    "hashtag-sequence",
+    "co-mention",
+    "co-reply",
+]
 
 
 def test_duckdb_engine_reads_the_store_in_place(tmp_path):
