@@ -11,20 +11,28 @@ What sets operations apart is how their assets were made and run. Per cluster:
 - handle_pattern: share of members whose handle is a name followed by 3+ digits, above the
   workspace's background rate of such handles.
 - tz_mismatch: share of members with a resolvable declared location whose activity, read in
-  that location's local time, peaks far (`tz_mismatch_hours`) from a normal waking day.
+  that location's local time, peaks far (`tz_mismatch_hours`) from a normal waking day, above
+  the workspace's own rate of such accounts (at most `tz_background_max`: a takedown archive
+  holds no ordinary accounts to take a rate from).
 - office_hours: the cluster's pooled activity fits in one 9-hour window (shift work) instead of
   a waking day; working_week: one weekday is almost idle while the others are busy (both need
-  two weeks of activity).
+  two weeks of activity, and are shrunk by n/(n+2) for n members posting).
 - automation: share of posts from clients other than the platforms' own apps.
 - duplicate_content: share of members with an identical- or near-duplicate-text edge inside.
 - single_purpose: share of members' posts that are coordinated (a key used by two members).
 - persistence: distinct days with coordination inside the cluster, (days - 1) / 6 capped at 1.
+
+Member shares (creation_burst, young_accounts, handle_pattern, tz_mismatch) count only as far
+as they are established: the Wilson lower bound (one-sided 95 %) of k in n, then its excess
+over the background rate. Three of three members prove little where a third of all accounts
+match by chance; twenty-six of twenty-six do.
 
 All of it is computed in DuckDB over the members' posts, then combined per cluster in numpy.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,6 +73,7 @@ TEXT_SIGNALS = ("identical-text", "near-duplicate-text")
 WAKING_MEAN_HOUR = 17.5
 MIN_TZ_POSTS = 5
 MIN_RHYTHM = 0.15  # mean resultant length of post hours below which no rhythm is read
+Z = 1.645  # one-sided 95 % confidence for the lower bound of a share
 INDICATORS = (
     "creation_burst",
     "young_accounts",
@@ -144,8 +153,32 @@ def _share(mask: np.ndarray, valid: np.ndarray) -> float | None:
     return float((mask & valid).sum() / n) if n else None
 
 
+def _lower_bound(k: float, n: int) -> float:
+    """Wilson lower confidence bound (one-sided, `Z`) of a share of k in n.
+
+    >>> round(_lower_bound(3, 3), 3), round(_lower_bound(30, 30), 3)
+    (0.526, 0.917)
+    """
+    p = k / n
+    z2 = Z * Z
+    centre = p + z2 / (2 * n)
+    margin = Z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, (centre - margin) / (1 + z2 / n))
+
+
+def _evidence(k: float, n: int, base: float) -> float | None:
+    """How far a share of k in n members is established above the background rate `base`.
+
+    The share counts only as far as it is established (its lower confidence bound): three of
+    three members with name+digits handles prove little where half of all handles look so,
+    twenty-six of twenty-six do. In [0, 1]; None when no member was measured."""
+    if n <= 0:
+        return None
+    return _excess(_lower_bound(k, n), base)
+
+
 def _shrink(value: float | None, n: int) -> float | None:
-    """Shrink a share measured on n members toward 0: three members prove less than thirty."""
+    """Shrink a rate pooled over n members toward 0: three members prove less than thirty."""
     return None if value is None else value * n / (n + 2)
 
 
@@ -178,7 +211,7 @@ def compute(
             "WHERE handle IS NOT NULL",
             [HANDLE_PATTERN],
         ).fetchall()[0][0]
-        tz_background = _tz_background(con, params)
+        tz_background = min(_tz_background(con, params), params.tz_background_max)
         text_members = _text_edge_members(con, members, layers)
         coord_days = _edge_days(con, members, layers)
     finally:
@@ -223,23 +256,33 @@ def compute(
         if has_created.sum() >= 3:
             days = np.sort(created[has_created])
             j = np.searchsorted(days, days + params.creation_window, side="right")
-            best = float((j - np.arange(len(days))).max() / len(days))
-            ind["creation_burst"] = _shrink(_excess(best, 1.0 / len(days)), len(days))
+            best = int((j - np.arange(len(days))).max())
+            ind["creation_burst"] = _evidence(best, len(days), 1.0 / len(days))
         else:
             ind["creation_burst"] = None
         has_age = i & ~np.isnan(age)
-        ind["young_accounts"] = _shrink(_share(age < params.young_age, has_age), int(has_age.sum()))
+        ind["young_accounts"] = _evidence(
+            int((has_age & (age < params.young_age)).sum()), int(has_age.sum()), 0.0
+        )
         ind["long_lived"] = _share(age >= 730, has_age)
-        ind["handle_pattern"] = _shrink(
-            _excess(_share(patterned, i & has_handle), background), int((i & has_handle).sum())
+        named = i & has_handle
+        ind["handle_pattern"] = _evidence(
+            int((named & patterned).sum()), int(named.sum()), background
         )
         tz_ok = i & tz_valid
         ind["tz_mismatch"] = (
-            _shrink(_excess(_share(tz_off, tz_ok), tz_background), int(tz_ok.sum()))
+            _evidence(int((tz_ok & tz_off).sum()), int(tz_ok.sum()), tz_background)
             if tz_ok.sum() >= 3
             else None
         )
-        ind.update(_rhythm(r_h[r_cl == c], r_d[r_cl == c], r_n[r_cl == c]))
+        # A rhythm pooled over three members may be one person's week; over thirty, a schedule.
+        posting = int((i & (n_posts > 0)).sum())
+        ind.update(
+            {
+                k: _shrink(v, posting)
+                for k, v in _rhythm(r_h[r_cl == c], r_d[r_cl == c], r_n[r_cl == c]).items()
+            }
+        )
         clients = float(n_client[i].sum())
         ind["automation"] = float(n_auto[i].sum() / clients) if clients else None
         ind["duplicate_content"] = len(text_members.get(int(c), ())) / n

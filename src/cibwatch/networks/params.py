@@ -121,6 +121,14 @@ class NetworksParams:
         unit="hours",
         min=0,
     )
+    tz_background_max: float = param(
+        1 / 3,
+        "the timezone indicator counts the mismatches above the workspace's own rate, taken "
+        "as the rate of ordinary accounts; above this the workspace is no ordinary population "
+        "(a platform's takedown archive, all of it operation accounts) and this rate is used",
+        min=0,
+        max=1,
+    )
 
     def signal_weight(self, signal: str) -> float:
         """Fusion weight of `signal` (1.0 for a signal this build does not name)."""
