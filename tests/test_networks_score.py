@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
+import pyarrow as pa
 import pytest
 
 from cibwatch.networks import NetworksParams, find_networks
+from cibwatch.networks.indicators import _evidence, _lower_bound, compute
+from cibwatch.networks.places import resolve_offset
 from cibwatch.networks.score import coordination, score_cluster
 from cibwatch.signals import run_signals
-from network_worlds import cib_world
+from network_worlds import PERSIAN, T0, World, cib_world
 
 P = NetworksParams()
 
@@ -19,6 +25,8 @@ def test_coordination_grows_with_density_and_weight() -> None:
 
 def test_account_anomalies_make_a_cluster_suspect() -> None:
     ind = {"creation_burst": 1.0, "young_accounts": 0.9, "handle_pattern": 0.8, "persistence": 1.0}
+    # compute() always measures the behaviour indicators; here they show nothing.
+    ind |= {"single_purpose": 0.0, "duplicate_content": 0.0, "automation": 0.0}
     s = score_cluster(1.0, 2.0, ind, P)
     assert s.suspected and s.tier == "high"
     assert s.drivers[:2] == ["creation_burst", "young_accounts"]
@@ -58,3 +66,109 @@ def test_operation_ranks_high_and_activists_low(tmp_path) -> None:
     assert op["indicators"]["tz_mismatch"] == pytest.approx(6 / 8, abs=0.2)
     assert "authentic" in act["why"]
     ws.close()
+
+
+# --- indicators: established shares, takedown archives, unmeasured metadata ---------------
+
+
+def _office_world(
+    n: int, location: str, prefix: str = "troll", seed: int = 3, persian: bool = True
+) -> World:
+    """n accounts declaring `location`, posting Persian text on Tehran office hours
+    (Sat-Thu, 09-17 Tehran = 05:30-13:30 UTC) for four weeks."""
+    w = World(seed=seed)
+    for i in range(n):
+        nid = w.account(f"{prefix}{i}", f"{prefix}_{i}", T0 - timedelta(days=2000 + 90 * i))
+        w.accounts[-1].location = location
+        for day in range(28):
+            if (T0 + timedelta(days=day)).weekday() == 4:  # Friday off
+                continue
+            for _ in range(2):
+                at = T0 + timedelta(days=day, hours=float(w.rng.uniform(5.5, 13.5)))
+                text = f"{PERSIAN[int(w.rng.integers(0, len(PERSIAN)))]} {i} {day}"
+                w.post(nid, at, text=text if persian else f"news {i} {day}")
+    return w
+
+
+def _members(ws, groups: list[list[str]]) -> pa.Table:
+    ids = dict(ws.con.execute("SELECT native_id, asset_id FROM assets").fetchall())
+    return pa.table(
+        {
+            "cluster": pa.array([g for g, ms in enumerate(groups) for _ in ms], pa.int64()),
+            "asset_id": pa.array([ids[m] for ms in groups for m in ms], pa.int64()),
+        }
+    )
+
+
+NO_LAYERS = pa.table(
+    {
+        "asset_a": pa.array([], pa.int64()),
+        "asset_b": pa.array([], pa.int64()),
+        "signal": pa.array([], pa.string()),
+        "first_at": pa.array([], pa.timestamp("us")),
+        "last_at": pa.array([], pa.timestamp("us")),
+    }
+)
+
+
+def test_a_share_counts_only_as_far_as_it_is_established() -> None:
+    # Three of three patterned handles where half of all handles are patterned: chance (1/8).
+    assert _evidence(3, 3, 0.5) < 0.1
+    # Twenty-six of twenty-six is not chance.
+    assert _evidence(26, 26, 0.5) > 0.8
+    # More members with the same share: more evidence; above the background only.
+    assert _evidence(3, 3, 0.0) < _evidence(10, 10, 0.0) < _evidence(100, 100, 0.0) < 1.0
+    assert _evidence(5, 10, 0.5) == 0.0
+    assert _evidence(0, 0, 0.0) is None
+    assert 0.0 <= _lower_bound(1, 7) <= 1 / 7 <= _lower_bound(40, 40) <= 1.0
+
+
+def test_takedown_archive_keeps_timezone_evidence(tmp_path) -> None:
+    """A platform's takedown archive holds only operation accounts: every one of them declares
+    Los Angeles (in Persian) and keeps Tehran office hours, so the workspace's own mismatch
+    rate is 100 % and cannot be the ordinary rate the clusters are compared against."""
+    w = _office_world(12, "لس آنجلس")
+    ws = w.write(tmp_path / "w")
+    groups = [[f"troll{i}" for i in range(6)], [f"troll{i}" for i in range(6, 12)]]
+    ind = compute(ws.con, _members(ws, groups), NO_LAYERS, P)
+    uncapped = compute(ws.con, _members(ws, groups), NO_LAYERS, replace(P, tz_background_max=1.0))
+    for c in (0, 1):
+        assert ind[c]["members_with_location"] == 6
+        assert ind[c]["tz_mismatch"] > 0.4  # six of six, above at most a third by chance
+        assert uncapped[c]["tz_mismatch"] == 0.0  # against the archive itself: nothing
+        assert ind[c]["office_hours"] > 0.5 and ind[c]["working_week"] > 0.5
+    ws.close()
+
+
+def test_a_small_group_proves_less_than_a_large_one(tmp_path) -> None:
+    w = _office_world(24, "London, UK")
+    ws = w.write(tmp_path / "w")
+    small, large = [f"troll{i}" for i in range(3)], [f"troll{i}" for i in range(3, 24)]
+    ind = compute(ws.con, _members(ws, [small, large]), NO_LAYERS, P)
+    for name in ("tz_mismatch", "office_hours", "working_week"):
+        assert ind[1][name] > ind[0][name] > 0.0, name
+    assert ind[0]["working_week"] <= 0.6 + 1e-9  # three members: at most 3/5 of the rate
+    ws.close()
+
+
+def test_unmeasured_metadata_lowers_the_tier_not_the_score() -> None:
+    """An export without creation dates or clients (the IRA tweets): those indicators are None.
+    They neither raise nor lower the score; the tier says how much was measured."""
+    seen = {"tz_mismatch": 1.0, "office_hours": 1.0, "working_week": 1.0, "single_purpose": 1.0}
+    zeros = {k: 0.0 for k in ("creation_burst", "young_accounts", "automation", "handle_pattern")}
+    unmeasured_ = score_cluster(1.0, 2.0, seen, P)
+    measured_0 = score_cluster(1.0, 2.0, {**seen, **zeros}, P)
+    assert unmeasured_.score == measured_0.score >= P.high_tier
+    assert measured_0.tier == "high" and measured_0.coverage > P.min_coverage
+    assert unmeasured_.tier == "medium" and unmeasured_.coverage < P.min_coverage
+    assert set(zeros) <= set(unmeasured_.unmeasured)
+    assert not set(zeros) & set(measured_0.unmeasured)
+    # Nothing measured at all: a cluster cannot be scored inauthentic.
+    assert score_cluster(1.0, 2.0, {}, P).score == 0.0
+
+
+def test_platform_country_names_resolve() -> None:
+    assert resolve_offset("Russian Federation") == resolve_offset("Moscow") == 3.0
+    assert resolve_offset("Iran, Islamic Republic of") == resolve_offset("تهران") == 3.5
+    assert resolve_offset("United States") == -5.0
+    assert resolve_offset("Unknown") is None

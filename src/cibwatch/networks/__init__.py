@@ -168,6 +168,8 @@ def find_networks(
                     "inauthenticity": scored.inauthenticity,
                     "authentic": scored.authentic,
                     "drivers": scored.drivers,
+                    "coverage": scored.coverage,
+                    "unmeasured": scored.unmeasured,
                 },
             }
         )

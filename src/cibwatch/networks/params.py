@@ -103,6 +103,13 @@ class NetworksParams:
     high_tier: float = param(
         0.75, "score from which a suspected network is tier 'high'", min=0, max=1
     )
+    min_coverage: float = param(
+        0.5,
+        "a suspected network is tier 'high' only when indicators holding at least this share "
+        "of the indicators' total weight were measured (the rest: no data in the source)",
+        min=0,
+        max=1,
+    )
     creation_window: float = param(
         14.0,
         "creation burst: members created within this many days of each other",

@@ -1,6 +1,7 @@
 """A small gazetteer: declared-location words (English and Persian) to UTC offsets in hours.
 
-Declared locations are free text ("London, England", "تهران", "Virginia, USA"). The location is
+Declared locations are free text ("London, England", "تهران", "Virginia, USA") or a country
+name as platforms export it ("Russian Federation", "Iran, Islamic Republic of"). The location is
 split on commas and each part is looked up here, first match wins. Offsets are standard time;
 the indicator that uses them tolerates a few hours, so daylight saving does not matter. A place
 not listed is simply not resolved (the indicator then counts fewer members), never guessed.
@@ -57,6 +58,7 @@ PLACES: dict[str, float] = {
     "لبنان": 2.0,
     "damascus": 2.0,
     "syria": 2.0,
+    "syrian arab republic": 2.0,
     "istanbul": 3.0,
     "استانبول": 3.0,
     "ankara": 3.0,
@@ -110,12 +112,15 @@ PLACES: dict[str, float] = {
     "auckland": 12.0,
     # Russia and Europe
     "russia": 3.0,
+    "russian federation": 3.0,
     "moscow": 3.0,
     "москва": 3.0,
     "россия": 3.0,
     "st petersburg": 3.0,
     "saint petersburg": 3.0,
     "ukraine": 2.0,
+    "belarus": 3.0,
+    "minsk": 3.0,
     "kyiv": 2.0,
     "kiev": 2.0,
     "united kingdom": 0.0,
@@ -176,6 +181,9 @@ PLACES: dict[str, float] = {
     "madrid": 1.0,
     "barcelona": 1.0,
     "poland": 1.0,
+    "czech republic": 1.0,
+    "czechia": 1.0,
+    "prague": 1.0,
     "warsaw": 1.0,
     "greece": 2.0,
     "athens": 2.0,
@@ -184,6 +192,7 @@ PLACES: dict[str, float] = {
     "usa": -5.0,
     "us": -5.0,
     "united states": -5.0,
+    "united states of america": -5.0,
     "america": -5.0,
     "آمریکا": -5.0,
     "new york": -5.0,

@@ -22,18 +22,24 @@ each indicator x_i in [0, 1] with weight β_i (ACCOUNT_WEIGHTS, BEHAVIOUR_WEIGHT
 Behaviour alone is what newsrooms and activists share with operations, so it is discounted when
 the members are long-lived accounts (fully for a one-off burst, by half for a persistent
 family); account anomalies are never discounted (a patient operation runs aged personas but
-keeps Tehran office hours while claiming to be abroad). A missing indicator counts as 0: with no
-account metadata (Telegram channels) only behaviour can raise the score.
+keeps Tehran office hours while claiming to be abroad).
+
+An indicator the data cannot measure (None: no creation dates in an export, no clients on
+Facebook, no declared locations) is unmeasured, not 0: it is left out of the noisy-OR, so it
+neither raises nor lowers the score (a measured 0 does not lower it either: the noisy-OR only
+accumulates evidence). What absence of evidence lowers is the confidence: `coverage` is the
+share of the indicators' total weight that was measured, and a suspected network measured on
+less than `min_coverage` of it is at most "medium", whatever its score.
 
 A cluster is a suspected network when score >= threshold (0.5 by default); its tier is "high"
-from `high_tier` (0.75), else "medium"; clusters below the threshold are "low". A suspected
-network with fewer than three indicators measured drops one tier (little evidence either way).
+from `high_tier` (0.75) with coverage >= `min_coverage`, else "medium"; clusters below the
+threshold are "low".
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cibwatch.networks.params import NetworksParams
@@ -67,6 +73,8 @@ class Scored:
     authentic: float
     drivers: list[str]
     why: str
+    coverage: float = 1.0
+    unmeasured: list[str] = field(default_factory=list)
 
 
 def coordination(density: float, mean_weight: float) -> float:
@@ -74,6 +82,18 @@ def coordination(density: float, mean_weight: float) -> float:
     return math.sqrt(max(0.0, min(1.0, density))) * (
         0.5 + 0.5 * (1.0 - math.exp(-max(0.0, mean_weight) / WEIGHT_SCALE))
     )
+
+
+def coverage(ind: dict[str, Any]) -> float:
+    """Share of the indicators' total weight (β) that was measured for this cluster."""
+    weights = {**ACCOUNT_WEIGHTS, **BEHAVIOUR_WEIGHTS}
+    measured = sum(beta for name, beta in weights.items() if ind.get(name) is not None)
+    return measured / sum(weights.values())
+
+
+def unmeasured(ind: dict[str, Any]) -> list[str]:
+    """The scored indicators the data could not measure for this cluster."""
+    return [k for k in (*ACCOUNT_WEIGHTS, *BEHAVIOUR_WEIGHTS) if ind.get(k) is None]
 
 
 def _noisy_or(ind: dict[str, Any], weights: dict[str, float]) -> tuple[float, list[tuple]]:
@@ -101,10 +121,10 @@ def score_cluster(
     inauth = 1.0 - (1.0 - accounts) * (1.0 - behaviour * (1.0 - authentic))
     score = round(coord * inauth, 6)
     suspected = score >= params.threshold
-    measured = sum(1 for k in (*ACCOUNT_WEIGHTS, *BEHAVIOUR_WEIGHTS) if ind.get(k) is not None)
+    cover = coverage(ind)
     if not suspected:
         tier = "low"
-    elif score >= params.high_tier and measured >= 3:
+    elif score >= params.high_tier and cover >= params.min_coverage:
         tier = "high"
     else:
         tier = "medium"
@@ -125,6 +145,8 @@ def score_cluster(
     else:
         why = "coordinated, but few inauthenticity indicators"
     return Scored(
+        coverage=round(cover, 6),
+        unmeasured=unmeasured(ind),
         score=score,
         tier=tier,
         suspected=suspected,
