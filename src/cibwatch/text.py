@@ -88,27 +88,39 @@ def normalize_sql(expr: str) -> str:
 def normalize_select(relation: str, key: str, column: str) -> str:
     """SQL selecting (`key`, `norm`) for every row of `relation`, `norm` = normalized `column`.
 
+    Same result as `normalize_sql`; see `normalize_columns`.
+    """
+    return f"SELECT {key}, norm FROM ({normalize_columns(f'(SELECT {key}, {column} AS _cw_in FROM {relation})', '_cw_in')})"
+
+
+def normalize_columns(relation: str, column: str, out: str = "norm") -> str:
+    """SQL selecting every column of `relation` plus `out`, the normalized `column`.
+
     Each costly step runs only on strings a cheap regex says it would change: most posts need
-    one or two of them. Same result as `normalize_sql`.
+    one or two of them. Carrying the other columns through (rather than joining a (key, norm)
+    table back) saves a join of every row. Same result as `normalize_sql`.
     """
 
     def step(check: str, then: str) -> str:
-        return f"CASE WHEN r AND regexp_matches(x, '{check}') THEN {then} ELSE x END AS x"
+        return (
+            f"SELECT * REPLACE (CASE WHEN _cw_r AND regexp_matches(_cw_x, '{check}') "
+            f"THEN {then} ELSE _cw_x END AS _cw_x) FROM"
+        )
 
     # One regex tells whether any of NFKC, letter/digit folding or mark stripping can change a
     # string; plain Persian or Latin text skips all three.
     rare = f"{NEEDS_NFKC_RE}|[{_FROM}]|{STRIP_RE}"
-    zwnj = "replace(x, '\u200c', ' ')"
+    zwnj = "replace(_cw_x, '\u200c', ' ')"
     return f"""
-    SELECT {key}, trim(lower(x)) AS norm FROM (
-     SELECT {key}, CASE WHEN regexp_matches(x, '{SPACE_CHECK_RE}')
-                   THEN regexp_replace(x, '{SPACE_RE}', ' ', 'g') ELSE x END AS x FROM (
-      SELECT {key}, CASE WHEN contains(x, '\u200c') THEN {zwnj} ELSE x END AS x FROM (
-       SELECT {key}, r, {step(STRIP_RE, f"regexp_replace(x, '{STRIP_RE}', '', 'g')")} FROM (
-        SELECT {key}, r, {step(f"[{_FROM}]", f"translate(x, '{_FROM}', '{_TO}')")} FROM (
-         SELECT {key}, r, {step(NEEDS_NFKC_RE, "cw_nfkc(x)")} FROM (
-          SELECT {key}, x, regexp_matches(x, '{rare}') AS r FROM (
-           SELECT {key}, {column} AS x FROM {relation}
+    SELECT * EXCLUDE (_cw_x, _cw_r), trim(lower(_cw_x)) AS {out} FROM (
+     SELECT * REPLACE (CASE WHEN regexp_matches(_cw_x, '{SPACE_CHECK_RE}')
+                       THEN regexp_replace(_cw_x, '{SPACE_RE}', ' ', 'g') ELSE _cw_x END AS _cw_x) FROM (
+      SELECT * REPLACE (CASE WHEN contains(_cw_x, '\u200c') THEN {zwnj} ELSE _cw_x END AS _cw_x) FROM (
+       {step(STRIP_RE, f"regexp_replace(_cw_x, '{STRIP_RE}', '', 'g')")} (
+        {step(f"[{_FROM}]", f"translate(_cw_x, '{_FROM}', '{_TO}')")} (
+         {step(NEEDS_NFKC_RE, "cw_nfkc(_cw_x)")} (
+          SELECT *, regexp_matches(_cw_x, '{rare}') AS _cw_r FROM (
+           SELECT *, {column} AS _cw_x FROM {relation}
     )))))))"""
 
 

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from cibwatch.text import normalize_select, normalize_sql, register_text_functions
+from cibwatch.text import (
+    normalize_columns,
+    normalize_select,
+    normalize_sql,
+    register_text_functions,
+)
 from cibwatch.urls import create_url_table
 
 # A URL in free text: scheme or www., up to whitespace or a quote/bracket; trailing
@@ -156,31 +161,28 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     con.execute(
         f"""
         INSERT INTO posts
-        SELECT p.post_id, platform, native_id, asset_id, created_at, text, n.norm,
+        SELECT post_id, platform, native_id, asset_id, created_at, text, norm,
                lang, reply_to, reply_to_user, shared_post_id, shared_user, quoted_post_id,
                venue_id, client, likes, shares, comments, ?
-        FROM _cw_posts p
-        LEFT JOIN ({normalize_select("_cw_post_lists", "post_id", "text")}) n USING (post_id)
-        ORDER BY p.post_id
+        FROM ({normalize_columns("_cw_posts", "text")})
+        ORDER BY post_id
         """,
         [source_id],
     )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _cw_post_urls AS
-        SELECT post_id, position, regexp_replace(url, $trail, '') AS url
-        FROM (
-            SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS url
-            FROM (SELECT post_id, coalesce(urls, regexp_extract_all(text, $url)) AS l
-                  FROM _cw_post_lists)
-        )
+        SELECT post_id, unnest(list_distinct(
+                   list_transform(l, lambda u: regexp_replace(u, $trail, '')))) AS url
+        FROM (SELECT post_id, coalesce(urls, regexp_extract_all(text, $url)) AS l
+              FROM _cw_post_lists)
         """,
         {"trail": URL_TRAIL_RE, "url": URL_RE},
     )
     create_url_table(con, "_cw_post_urls", "_cw_url_map")
     con.execute("""
         INSERT INTO post_urls
-        SELECT DISTINCT u.post_id, u.url, m.url_norm, m.domain
+        SELECT u.post_id, u.url, m.url_norm, m.domain
         FROM _cw_post_urls u JOIN _cw_url_map m ON u.url = m.url
         WHERE m.url_norm IS NOT NULL
     """)

@@ -116,7 +116,7 @@ class TwitterIO(Adapter):
         b = lambda n: _blank(n, present)  # noqa: E731
         lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
         time = parse_time_sql('"tweet_time"')
-        # One pass decides each row's fate: a reason to quarantine it, or none.
+        # Each row's fate: a reason to quarantine it, or none.
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW _cw_tw2 AS
             SELECT *, CASE
@@ -126,26 +126,6 @@ class TwitterIO(Adapter):
                      || coalesce('''' || tweet_time || '''', 'missing')
             END AS _reason
             FROM (SELECT *, {time} AS _t FROM _cw_tw)
-        """)
-        # A narrow count first: the raw row (every column) is read only when some are bad.
-        bad = con.execute("SELECT count(*) FROM _cw_tw2 WHERE _reason IS NOT NULL").fetchall()
-        if bad[0][0]:
-            con.execute("""
-                INSERT INTO stg_quarantine
-                SELECT line, _reason, CAST(to_json(t) AS VARCHAR) FROM _cw_tw2 t
-                WHERE _reason IS NOT NULL
-            """)
-        # One row per account first (its latest tweet's fields), so the conversions run on
-        # accounts, not on every tweet.
-        fields = ", ".join(f'"{c}"' for c in USER_COLUMNS if c in present and c != "userid")
-        con.execute(f"""
-            INSERT INTO stg_assets BY NAME
-            SELECT {_asset_select(present)} FROM (
-                SELECT max(line) AS line, userid,
-                       unnest(arg_max(struct_pack({fields}), line))
-                FROM _cw_tw2 WHERE _reason IS NULL
-                GROUP BY userid
-            )
         """)
         retweet = (
             "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
@@ -170,6 +150,23 @@ class TwitterIO(Adapter):
                    {lst("urls")} AS urls, {lst("hashtags")} AS hashtags,
                    {lst("user_mentions")} AS mentions
             FROM _cw_tw2 WHERE _reason IS NULL
+        """)
+        # Only when some rows were left out is the reason computed again, for those rows with
+        # every column (the common clean file pays for one pass, not two).
+        staged = con.execute("SELECT count(*) FROM stg_posts").fetchall()[0][0]
+        readable = con.execute("SELECT count(*) FROM _cw_tw").fetchall()[0][0]
+        if staged < readable:
+            con.execute("""
+                INSERT INTO stg_quarantine
+                SELECT line, _reason, CAST(to_json(t) AS VARCHAR) FROM _cw_tw2 t
+                WHERE _reason IS NOT NULL
+            """)
+        # One row per account (its latest staged tweet's fields), picked on narrow rows, so the
+        # conversions run on accounts, not on every tweet.
+        con.execute(f"""
+            INSERT INTO stg_assets BY NAME
+            SELECT {_asset_select(present)} FROM _cw_tw
+            WHERE line IN (SELECT max(line) FROM stg_posts GROUP BY asset_native_id)
         """)
         con.execute("DROP VIEW _cw_tw2")
         drop_csv_lines(con, "_cw_tw")
