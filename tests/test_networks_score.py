@@ -65,6 +65,8 @@ def test_operation_ranks_high_and_activists_low(tmp_path) -> None:
     assert {"creation_burst", "young_accounts"} & set(drivers)
     assert op["indicators"]["tz_mismatch"] == pytest.approx(6 / 8, abs=0.2)
     assert "authentic" in act["why"]
+    # Every indicator is measured in this world (dates, handles, clients, places): full cover.
+    assert op["indicators"]["coverage"] == 1.0 and op["indicators"]["unmeasured"] == []
     ws.close()
 
 
