@@ -174,3 +174,22 @@ def test_platform_country_names_resolve() -> None:
     assert resolve_offset("Iran, Islamic Republic of") == resolve_offset("تهران") == 3.5
     assert resolve_offset("United States") == -5.0
     assert resolve_offset("Unknown") is None
+
+
+def test_single_purpose_is_the_typical_members_share(tmp_path) -> None:
+    """Five accounts post the same Persian statements on ten days; one of them also posts 300
+    everyday posts of its own. Pooled, the coordinated share is small (60 of 350); the typical
+    member posts nothing else."""
+    w = World(seed=5)
+    ids = [w.account(f"m{i}", f"m_{i}", T0 - timedelta(days=400)) for i in range(5)]
+    for day in range(10):
+        text = f"{PERSIAN[day % len(PERSIAN)]} — بیانیه شماره {day}"
+        for j, who in enumerate(ids):
+            w.post(who, T0 + timedelta(days=day, hours=8, seconds=20 * j), text=text)
+    for k in range(300):
+        w.post("m0", T0 + timedelta(days=k % 28, hours=10 + k % 9), text=f"{PERSIAN[k % 5]} {k}")
+    ws = w.write(tmp_path / "w")
+    ind = compute(ws.con, _members(ws, [ids]), NO_LAYERS, P)[0]
+    assert ind["single_purpose"] == 1.0  # median of (10/310, 1, 1, 1, 1)
+    assert ind["coordination_days"] == 10 and ind["persistence"] == 1.0
+    ws.close()

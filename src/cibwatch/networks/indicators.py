@@ -19,7 +19,9 @@ What sets operations apart is how their assets were made and run. Per cluster:
   two weeks of activity, and are shrunk by n/(n+2) for n members posting).
 - automation: share of posts from clients other than the platforms' own apps.
 - duplicate_content: share of members with an identical- or near-duplicate-text edge inside.
-- single_purpose: share of members' posts that are coordinated (a key used by two members).
+- single_purpose: the median member's share of posts that are coordinated (a reshared post,
+  text or URL that another member used too): the typical member, not the pooled posts, so
+  one prolific member's everyday posting does not hide accounts made for one purpose.
 - persistence: distinct days with coordination inside the cluster, (days - 1) / 6 capped at 1.
 
 Member shares (creation_burst, young_accounts, handle_pattern, tz_mismatch) count only as far
@@ -139,8 +141,18 @@ shared AS (
     SELECT cluster, key FROM allk GROUP BY cluster, key HAVING count(DISTINCT asset_id) >= 2
 ),
 cp AS (SELECT * FROM allk SEMI JOIN shared USING (cluster, key)),
-tot AS (SELECT cluster, count(*) AS n FROM mp GROUP BY cluster)
-SELECT tot.cluster, tot.n, coalesce(c.n_coord, 0) AS n_coord, coalesce(c.days, 0) AS days
+per AS (
+    SELECT t.cluster, t.asset_id, t.n, coalesce(c.k, 0) / t.n AS share
+    FROM (SELECT cluster, asset_id, count(*) AS n FROM mp GROUP BY ALL) t
+    LEFT JOIN (
+        SELECT cluster, asset_id, count(DISTINCT post_id) AS k FROM cp GROUP BY ALL
+    ) c USING (cluster, asset_id)
+),
+tot AS (
+    SELECT cluster, sum(n) AS n, median(share) AS member_share FROM per GROUP BY cluster
+)
+SELECT tot.cluster, tot.n, tot.member_share, coalesce(c.n_coord, 0) AS n_coord,
+       coalesce(c.days, 0) AS days
 FROM tot LEFT JOIN (
     SELECT cluster, count(DISTINCT post_id) AS n_coord, count(DISTINCT created_at::DATE) AS days
     FROM cp GROUP BY cluster
@@ -288,7 +300,7 @@ def compute(
         ind["duplicate_content"] = len(text_members.get(int(c), ())) / n
         k = np.flatnonzero(c_cl == c)
         if len(k) and coord["n"][k[0]]:
-            ind["single_purpose"] = float(coord["n_coord"][k[0]] / coord["n"][k[0]])
+            ind["single_purpose"] = float(coord["member_share"][k[0]])
             post_days = int(coord["days"][k[0]])
         else:
             ind["single_purpose"], post_days = None, 0
