@@ -151,6 +151,37 @@ def test_time_format_with_offset(ws, tmp_path):
     assert q(ws, "SELECT created_at FROM posts") == [(dt.datetime(2021, 9, 1, 6, 30),)]
 
 
+@pytest.mark.parametrize(
+    ("name", "sep", "declared"),
+    [("export.tsv", "\t", None), ("export.csv", ";", ";"), ("export.txt", "|", "|")],
+)
+def test_delimiters(ws, tmp_path, name, sep, declared):
+    path = tmp_path / name
+    path.write_text(
+        sep.join(["id", "who", "at", "body"])
+        + "\n"
+        + sep.join(["1", "a", "2021-09-01 10:00", "سلام, دنیا #ایران"])
+        + "\n"
+        + sep.join(["2", "b", "yesterday", "x"])
+        + "\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "input": {"delimiter": declared} if declared else {},
+        "posts": {
+            "platform": "twitter",
+            "native_id": "id",
+            "asset_native_id": "who",
+            "created_at": "at",
+            "text": "body",
+        },
+    }
+    res = ingest_file(ws, path, "generic", mapping=mapping)
+    assert (res.posts, res.quarantined) == (1, 1)
+    assert q(ws, "SELECT text FROM posts") == [("سلام, دنیا #ایران",)]
+    assert q(ws, "SELECT line FROM quarantine") == [(3,)]
+
+
 def test_mapping_reports_every_problem_numbered(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
@@ -158,6 +189,7 @@ def test_mapping_reports_every_problem_numbered(tmp_path):
 [input]
 format = "xlsx"
 colour = "blue"
+delimiter = ";;"
 
 [posts]
 platform = "myspace"
@@ -176,6 +208,7 @@ shared_post_id = { hash = ["a"], when = { column = "k" } }
     msg = str(err.value)
     expected = [
         "input.colour: unknown key",
+        "input.delimiter: must be one character",
         "input.format: 'xlsx'",
         "posts.platform: 'myspace'",
         "posts.asset_kind: 'person'",

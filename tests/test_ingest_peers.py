@@ -56,8 +56,8 @@ def test_qut_cnt(ws):
     assert q(ws, "SELECT mention FROM post_mentions") == [("ali_1400",)]
 
 
-def test_platform_option(ws):
-    # Adapter options come through StageContext (the CLI passes none yet: twitter by default).
+def test_platform_option(ws, tmp_path):
+    # Adapter options come through StageContext; an unknown platform is one readable error.
     con = ws.con
     create_staging(con)
     try:
@@ -71,6 +71,38 @@ def test_platform_option(ws):
             )
     finally:
         drop_staging(con)
+
+
+def test_platform_from_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from cibwatch.cli import app
+
+    runner = CliRunner()
+    w = tmp_path / "w"
+    args = ["ingest", str(FIX / "coortweet.csv"), "-w", str(w), "--format", "coortweet"]
+    assert runner.invoke(app, [*args, "--platform", "facebook"]).exit_code == 0
+    # The same file as another platform is another source, not a re-ingest.
+    assert runner.invoke(app, args).exit_code == 0
+    bad = runner.invoke(
+        app, ["ingest", str(FIX / "qut_cnt.csv"), "-w", str(w), "--platform", "myspace"]
+    )
+    assert bad.exit_code != 0
+    assert "unknown platform 'myspace'" in str(bad.exception)
+    wrong = runner.invoke(
+        app, ["ingest", str(FIX / "articles.jsonl"), "-w", str(w), "--platform", "facebook"]
+    )
+    assert wrong.exit_code != 0
+    assert "--platform does not apply to the articles format" in str(wrong.exception)
+    from cibwatch.store import Workspace
+
+    with Workspace(w) as ws2:
+        got = ws2.con.execute(
+            "SELECT a.platform, count(*) FROM posts p JOIN assets a USING (asset_id) "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    n = got[0][1]
+    assert got == [("facebook", n), ("twitter", n)]
 
 
 def test_coortweet_keeps_every_share(ws):

@@ -20,6 +20,12 @@ def ingest(
     map_file: Path | None = typer.Option(
         None, "--map", help="TOML column mapping for --format generic."
     ),
+    platform: str | None = typer.Option(
+        None,
+        "--platform",
+        help="Platform of files that do not name it (qut-cnt, coortweet): twitter, facebook, "
+        "instagram, telegram, web.",
+    ),
     force: bool = typer.Option(
         False, "--force", help="Re-read files already ingested (still adds no duplicates)."
     ),
@@ -31,6 +37,7 @@ def ingest(
     Example:
         cibwatch ingest tweets.csv users.csv --workspace ws
         cibwatch ingest export.csv --format generic --map examples/mappings/ira-fivethirtyeight.toml -w ws
+        cibwatch ingest shares.csv --format coortweet --platform facebook -w ws
     """
     import json
 
@@ -53,7 +60,9 @@ def ingest(
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
             progress.update(task, description=f"ingesting {escape(path.name)}")
-            result = ingest_file(ws, path, format, mapping=map_file, force=force)
+            result = ingest_file(
+                ws, path, format, mapping=map_file, options={"platform": platform}, force=force
+            )
             progress.advance(task)
             if json_out:
                 out.print(json.dumps(result.as_dict(), ensure_ascii=False), highlight=False)

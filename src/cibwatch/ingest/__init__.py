@@ -94,16 +94,32 @@ def ingest_file(
     format: str | None = None,
     *,
     mapping: str | Path | dict[str, Any] | None = None,
+    options: dict[str, str | None] | None = None,
     force: bool = False,
 ) -> IngestResult:
-    """Ingest one file into the workspace and say what it added."""
+    """Ingest one file into the workspace and say what it added.
+
+    `options` are the format's own settings (e.g. {"platform": "facebook"} for qut-cnt and
+    coortweet files, which do not name their platform).
+    """
     path = _checked(path)
     known = adapters()
     if format is None:
         format = "generic" if mapping is not None else detect_format(ws, path)
     if format not in known:
         raise FormatError(f"unknown format {format!r}; choose one of {', '.join(known)}")
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    for key in sorted(set(options) - set(known[format].options)):
+        allowed = [name for name, a in known.items() if key in a.options]
+        raise FormatError(
+            f"{path}: --{key} does not apply to the {format} format"
+            + (f" (only to {', '.join(allowed)})" if allowed else "")
+        )
     sha256 = file_sha256(path)
+    if options:
+        # The same file read with other options (another platform) is another source.
+        opts = json.dumps(options, sort_keys=True)
+        sha256 = hashlib.sha256(f"{sha256}:{opts}".encode()).hexdigest()
     if mapping is not None:
         # The same file read through a different mapping is a different source.
         if isinstance(mapping, str | Path):
@@ -126,7 +142,9 @@ def ingest_file(
     register_functions(con)
     create_staging(con)
     try:
-        ctx = StageContext(con=con, path=path, options={"mapping": mapping} if mapping else {})
+        ctx = StageContext(
+            con=con, path=path, options={**options, **({"mapping": mapping} if mapping else {})}
+        )
         known[format]().stage(ctx)
         with ws.transaction():
             source_id = int(con.execute("SELECT nextval('source_seq')").fetchall()[0][0])

@@ -39,6 +39,8 @@ class Adapter:
     description: ClassVar[str] = ""
     # Lower runs first during detection, so a specific format wins over a general one.
     priority: ClassVar[int] = 50
+    # Options the user may set for this format (`cibwatch ingest --platform ...`), by name.
+    options: ClassVar[tuple[str, ...]] = ()
 
     def sniff(self, sniff: Sniff) -> bool:
         """True when the file looks like this format."""

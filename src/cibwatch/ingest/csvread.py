@@ -15,19 +15,19 @@ import duckdb
 from cibwatch.errors import FormatError
 
 _READ_OPTS = (
-    "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+    "header = true, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
     "store_rejects = true, rejects_table = '_cw_rejects', rejects_scan = '_cw_rejects_scan', "
     "max_line_size = 16777216, null_padding = false, normalize_names = false"
 )
 
 
-def csv_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def csv_columns(con: duckdb.DuckDBPyConnection, path: Path, delim: str = ",") -> list[str]:
     """The header of a CSV file, names trimmed (exports put stray spaces and BOMs there)."""
     try:
         rel = con.execute(
-            "SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', "
+            "SELECT * FROM read_csv($path, header = true, all_varchar = true, delim = $delim, "
             "quote = '\"', escape = '\"', sample_size = 1, ignore_errors = true) LIMIT 0",
-            [str(path)],
+            {"path": str(path), "delim": delim},
         )
     except duckdb.Error as exc:
         raise FormatError(f"{path}: not a readable CSV file ({_first_line(exc)})") from exc
@@ -39,7 +39,11 @@ def clean_column(name: str) -> str:
 
 
 def read_csv_lines(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, required: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    required: tuple[str, ...],
+    delim: str = ",",
 ) -> int:
     """Load `path` into temp view `table` (all VARCHAR, trimmed header names, plus `line`).
 
@@ -48,7 +52,7 @@ def read_csv_lines(
     Rejected records go to stg_quarantine. Raises FormatError naming the missing columns when
     `required` columns are absent. Returns the number of records read (loaded + rejected).
     """
-    columns = csv_columns(con, path)
+    columns = csv_columns(con, path, delim)
     missing = [c for c in required if c not in columns]
     if missing:
         raise FormatError(
@@ -59,8 +63,8 @@ def read_csv_lines(
     con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS SELECT * FROM read_csv(?, {_READ_OPTS})",
-            [str(path)],
+            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS SELECT * FROM read_csv($path, {_READ_OPTS})",
+            {"path": str(path), "delim": delim},
         )
     except duckdb.Error as exc:
         raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc

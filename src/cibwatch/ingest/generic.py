@@ -48,6 +48,14 @@ def input_format(path: Path, declared: str | None) -> str:
     return "csv"
 
 
+def csv_delimiter(path: Path, declared: str | None) -> str:
+    """The mapping's delimiter, else tab for .tsv / .tab files, else comma."""
+    if declared:
+        return declared
+    name = path.name.lower().removesuffix(".gz").removesuffix(".zst")
+    return "\t" if name.endswith((".tsv", ".tab")) else ","
+
+
 class _Sql:
     """Builds the SQL expression of each mapped field, collecting its parameters."""
 
@@ -126,7 +134,7 @@ class Generic(Adapter):
             )
         mapping = load_mapping(ctx.options["mapping"])
         fmt = input_format(ctx.path, mapping.input_format)
-        available = self._read(ctx, fmt)
+        available = self._read(ctx, fmt, csv_delimiter(ctx.path, mapping.delimiter))
         found = (
             f"found: {', '.join(sorted(available)[:12])}"
             if available
@@ -157,12 +165,12 @@ class Generic(Adapter):
         else:
             con.execute("DROP TABLE IF EXISTS _cw_gen")
 
-    def _read(self, ctx: StageContext, fmt: str) -> set[str]:
+    def _read(self, ctx: StageContext, fmt: str, delim: str) -> set[str]:
         """Load the file into temp table _cw_gen(line, raw?, <columns as VARCHAR>)."""
         con = ctx.con
         if fmt == "csv":
-            cols = csv_columns(con, ctx.path)
-            ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_gen", ())
+            cols = csv_columns(con, ctx.path, delim)
+            ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_gen", (), delim)
             return set(cols)
         if fmt == "jsonl":
             ctx.rows_read = read_json_lines(con, ctx.path, "_cw_genj")

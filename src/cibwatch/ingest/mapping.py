@@ -1,9 +1,9 @@
 """The TOML column mapping of the generic adapter: loading and full validation.
 
 A mapping says, for one file layout, which input column (or constant, or derived value) fills
-each normalized column. Sections: [input] (format, time_format), [posts] with an optional
-[posts.asset] (attributes of the posting asset read from the same row), or [assets] for a file
-of accounts. A field is written as
+each normalized column. Sections: [input] (format, time_format, delimiter), [posts] with an
+optional [posts.asset] (attributes of the posting asset read from the same row), or [assets]
+for a file of accounts. A field is written as
 
     text = "content"                          # a column
     text = { column = "content" }             # the same
@@ -93,6 +93,7 @@ class Mapping:
     source: str
     input_format: str | None = None
     time_format: str | None = None
+    delimiter: str | None = None  # CSV field separator; None: ',' (tab for .tsv files)
     posts: dict[str, Field] | None = None
     post_asset: dict[str, Field] = field(default_factory=dict)
     assets: dict[str, Field] | None = None
@@ -145,12 +146,20 @@ def validate(data: dict[str, Any], source: str) -> Mapping:
     if not isinstance(inp, dict):
         problems.append("input: must be a table")
         inp = {}
-    for key in sorted(set(inp) - {"format", "time_format"}):
-        problems.append(f"input.{key}: unknown key (expected format, time_format)")
+    for key in sorted(set(inp) - {"format", "time_format", "delimiter"}):
+        problems.append(f"input.{key}: unknown key (expected format, time_format, delimiter)")
     fmt = inp.get("format")
     if fmt is not None and fmt not in INPUT_FORMATS:
         problems.append(f"input.format: {fmt!r} is not one of {', '.join(INPUT_FORMATS)}")
     m.input_format = fmt if fmt in INPUT_FORMATS else None
+    delim = inp.get("delimiter")
+    if delim is not None and (not isinstance(delim, str) or len(delim) != 1 or delim in '"\r\n'):
+        problems.append(
+            "input.delimiter: must be one character other than a quote or a line break, "
+            'such as "," ";" "|" or "\\t"'
+        )
+    else:
+        m.delimiter = delim
     tf = inp.get("time_format")
     if tf is not None and (not isinstance(tf, str) or "%" not in tf):
         problems.append("input.time_format: must be a strptime layout such as '%Y-%m-%d %H:%M'")

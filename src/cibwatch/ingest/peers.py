@@ -10,8 +10,8 @@
   k-th repeat (k >= 2, in file order) of a content_id gets native id "<content_id>#<k>".
 
 Neither file names its platform. Both default to `twitter`; another platform is chosen with
-the adapter option `platform` (StageContext.options["platform"]). NOTE: neither `ingest_file`
-nor the CLI passes adapter options yet, so from there the platform is always twitter.
+the adapter option `platform` (`cibwatch ingest --platform facebook`, or
+`ingest_file(..., options={"platform": "facebook"})`).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class QutCnt(Adapter):
     name: ClassVar[str] = "qut-cnt"
     description: ClassVar[str] = "QUT coordination-network-toolkit CSV"
     priority: ClassVar[int] = 20
+    options: ClassVar[tuple[str, ...]] = ("platform",)
 
     def sniff(self, sniff: Sniff) -> bool:
         return set(QUT_REQUIRED) | {"repost_id", "message"} <= set(sniff.columns or ())
@@ -122,6 +123,7 @@ class CooRTweet(Adapter):
         "CooRTweet input table (object_id, account_id, content_id, timestamp_share)"
     )
     priority: ClassVar[int] = 20
+    options: ClassVar[tuple[str, ...]] = ("platform",)
 
     def sniff(self, sniff: Sniff) -> bool:
         return set(COORTWEET_COLUMNS) <= set(sniff.columns or ())
