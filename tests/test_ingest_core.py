@@ -134,6 +134,37 @@ def test_quarantine_reasons_and_lines(ws, tmp_path):
     assert "only,three" in raws[3]
 
 
+def test_quarantine_lines_count_line_breaks_inside_posts(ws, tmp_path):
+    # Post text often spans lines; the quarantine must point at the file's own line numbers.
+    header, first = TWEETS.read_bytes().splitlines()[:2]
+    multi = first.replace(b"1436000000000000001", b"1436000000000000020").replace(
+        "صدای ملت".encode(), '"صدای\nملت\r\nامروز"'.encode()
+    )
+    assert multi.count(b"\n") == 2
+    bad = tmp_path / "multiline.csv"
+    bad.write_bytes(
+        b"\n".join(
+            [
+                header,  # line 1
+                multi,  # lines 2-4
+                b"1436000000000000021,u9,only,three",  # line 5: wrong column count
+                multi.replace(b"1436000000000000020", b"1436000000000000022"),  # lines 6-8
+                first.replace(b"1436000000000000001,9a1f0c2e4b", b"1436000000000000023,"),  # 9
+            ]
+        )
+        + b"\n"
+    )
+    res = ingest_file(ws, bad)
+    assert (res.rows_read, res.posts, res.quarantined) == (4, 2, 2)
+    got = {
+        r[0]: r[1].split(":")[0]
+        for r in q(ws, "SELECT line, reason FROM quarantine WHERE path = ?", str(bad))
+    }
+    assert got == {5: "wrong column count", 9: "missing id"}
+    text = bad.read_bytes().split(b"\n")
+    assert text[4].startswith(b"1436000000000000021") and text[8].startswith(b"1436000000000000023")
+
+
 def test_wrong_format_names_file_and_columns(ws, tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text("tweetid,text\n1,hello\n", encoding="utf-8")

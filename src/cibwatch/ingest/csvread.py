@@ -2,8 +2,9 @@
 
 DuckDB's reader records each rejected record (wrong column count, invalid UTF-8, unterminated
 quote) with its line; every readable record gets its line too, so later checks (a time that
-does not parse, a missing id) can quarantine with the same line numbers. Lines count records,
-the header being line 1 (a record with a quoted line break counts once).
+does not parse, a missing id) can quarantine with the same line numbers. Records are numbered
+as read (header = 1); before the staged quarantine rows leave, their record numbers become the
+file's physical line numbers (a quoted field may span several lines).
 """
 
 from __future__ import annotations
@@ -118,16 +119,56 @@ def read_csv_lines(
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT g.line, {select} "
             "FROM _cw_raw r JOIN _cw_lines g ON r.rowid + 1 = g.ord"
         )
+    # Line breaks inside rejected records, for physical line numbers (see _physical_lines).
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _cw_rejected_breaks AS
+        SELECT DISTINCT ON (line) line,
+               length(csv_line) - length(replace(csv_line, chr(10), '')) AS breaks
+        FROM _cw_rejects ORDER BY line
+    """)
     con.execute("DROP TABLE IF EXISTS _cw_rejects")
     con.execute("DROP TABLE IF EXISTS _cw_rejects_scan")
     return total
 
 
 def drop_csv_lines(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop what read_csv_lines made for `table`."""
+    """Drop what read_csv_lines made for `table`, first giving quarantined rows their lines."""
+    _physical_lines(con, table)
     con.execute(f"DROP VIEW IF EXISTS {table}")
-    con.execute("DROP TABLE IF EXISTS _cw_lines")
-    con.execute("DROP TABLE IF EXISTS _cw_raw")
+    for t in ("_cw_lines", "_cw_raw", "_cw_rejected_breaks"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _physical_lines(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Turn the quarantined rows' record numbers into the file's line numbers.
+
+    Records are numbered as they are read (the header is 1); a quoted field with line breaks
+    (common in post text) makes later records start further down the file. Only files with
+    quarantined rows pay for this pass: each record's breaks, summed over the records before.
+    """
+    if not con.execute("SELECT count(*) FROM stg_quarantine").fetchall()[0][0]:
+        return
+    if not con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [table]
+    ).fetchall()[0][0]:
+        return
+    cols = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description][1:]
+    breaks = " + ".join(
+        f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)"
+        for c in ('"' + name.replace('"', '""') + '"' for name in cols)
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cw_physical AS
+        SELECT line, line + coalesce(sum(breaks) OVER (
+                   ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS physical
+        FROM (SELECT line, {breaks or "0"} AS breaks FROM {table}
+              UNION ALL SELECT line, breaks FROM _cw_rejected_breaks)
+    """)
+    con.execute("""
+        UPDATE stg_quarantine SET line = p.physical
+        FROM _cw_physical p WHERE stg_quarantine.line = p.line AND p.physical <> p.line
+    """)
+    con.execute("DROP TABLE _cw_physical")
 
 
 def _first_line(exc: BaseException) -> str:
