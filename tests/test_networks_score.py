@@ -193,3 +193,11 @@ def test_single_purpose_is_the_typical_members_share(tmp_path) -> None:
     assert ind["single_purpose"] == 1.0  # median of (10/310, 1, 1, 1, 1)
     assert ind["coordination_days"] == 10 and ind["persistence"] == 1.0
     ws.close()
+
+
+def test_the_reason_names_what_could_not_be_measured() -> None:
+    ind = {"single_purpose": 0.2, "duplicate_content": 1.0, "persistence": 1.0}
+    s = score_cluster(1.0, 1.0, ind, P)
+    assert not s.suspected
+    assert "no data for creation_burst" in s.why and "automation" in s.why
+    assert "single_purpose" not in s.why

@@ -144,6 +144,9 @@ def score_cluster(
         )
     else:
         why = "coordinated, but few inauthenticity indicators"
+        missing = unmeasured(ind)
+        if missing:
+            why += " (no data for " + ", ".join(missing) + ")"
     return Scored(
         coverage=round(cover, 6),
         unmeasured=unmeasured(ind),
