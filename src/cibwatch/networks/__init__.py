@@ -27,6 +27,7 @@ from cibwatch.config import register_section
 from cibwatch.networks.cluster import Cluster, cluster, cluster_id
 from cibwatch.networks.fuse import Fused, fuse
 from cibwatch.networks.indicators import compute as compute_indicators
+from cibwatch.networks.merge import Merged, merge_fragments
 from cibwatch.networks.params import NetworksParams
 from cibwatch.networks.recruit import recruit
 from cibwatch.networks.score import score_cluster
@@ -75,7 +76,13 @@ def find_networks(
     canon = con.sql(
         "SELECT asset_id FROM assets ORDER BY platform, kind, native_id"
     ).to_arrow_table()
-    clusters = cluster(fused.pairs, canon, params)
+    merger = None
+    if params.merge:
+
+        def merger(vid: np.ndarray, membership: np.ndarray) -> Merged:
+            return merge_fragments(con, sig, vid, membership, fused.quantiles, params)
+
+    clusters = cluster(fused.pairs, canon, params, merge=merger)
     members = pa.table(
         {
             "cluster": pa.array([i for i, c in enumerate(clusters) for _ in c.members], pa.int64()),
@@ -95,9 +102,7 @@ def find_networks(
     if params.recruit:
         step("recruitment")
         first = {
-            i: score_cluster(
-                cl.density, cl.weight / cl.edges if cl.edges else 0.0, indicators.get(i, {}), params
-            )
+            i: score_cluster(cl.density, cl.mean_weight, indicators.get(i, {}), params)
             for i, cl in enumerate(clusters)
         }
         groups = {i: list(cl.members) for i, cl in enumerate(clusters) if first[i].suspected}
@@ -116,7 +121,7 @@ def find_networks(
             regrown = compute_indicators(con, sub, fused.layers, params)
             for g in list(recruits):
                 cl = clusters[g]
-                mean_w = cl.weight / cl.edges if cl.edges else 0.0
+                mean_w = cl.mean_weight
                 before = score_cluster(cl.density, mean_w, indicators.get(g, {}), params)
                 after = score_cluster(cl.density, mean_w, regrown.get(g, {}), params)
                 # Recruits must look like the network they join: if they dilute its
@@ -142,7 +147,7 @@ def find_networks(
     out: list[dict[str, Any]] = []
     for i, cl in enumerate(clusters):
         ind = indicators.get(i, {})
-        mean_w = cl.weight / cl.edges if cl.edges else 0.0
+        mean_w = cl.mean_weight
         scored = score_cluster(cl.density, mean_w, ind, params)
         member_ids = cl.members + by_cluster_venues.get(i, []) + recruits.get(i, [])
         cid = cluster_id([keys[m][:3] for m in member_ids])
@@ -160,6 +165,7 @@ def find_networks(
                     "coordination": scored.coordination,
                     "density": round(cl.density, 6),
                     "edges": cl.edges,
+                    "bridges": cl.edges - cl.kept_edges,
                     "mean_weight": round(mean_w, 6),
                     "by_signal": sig_stats.get(i, {}),
                 },

@@ -12,6 +12,7 @@ be dense (`min_density` of their pairs significant) to count as coordinated.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import igraph as ig
@@ -19,6 +20,7 @@ import leidenalg
 import numpy as np
 import pyarrow as pa
 
+from cibwatch.networks.merge import Merged
 from cibwatch.networks.params import NetworksParams
 
 SMALL = 10  # clusters below this size must be dense to be kept
@@ -30,16 +32,30 @@ class Cluster:
 
     id: str
     members: list[int]
-    edges: int
-    density: float
-    weight: float  # sum of fused weights inside
+    edges: int  # member pairs linked: significant pairs, and bridges between merged fragments
+    density: float  # edges / member pairs
+    weight: float  # sum of fused weights of the significant pairs inside
     strength: dict[int, float] = field(default_factory=dict)  # member -> fused weight inside
+    kept_edges: int = 0  # significant pairs inside (edges - kept_edges are bridges)
+
+    @property
+    def mean_weight(self) -> float:
+        """Mean fused weight of the significant pairs inside: how strong the pair-level
+        evidence is (bridges are evidence as a group, not pair by pair)."""
+        return self.weight / self.kept_edges if self.kept_edges else 0.0
 
 
-def cluster(pairs: pa.Table, canon: pa.Table, params: NetworksParams) -> list[Cluster]:
+def cluster(
+    pairs: pa.Table,
+    canon: pa.Table,
+    params: NetworksParams,
+    merge: Callable[[np.ndarray, np.ndarray], Merged] | None = None,
+) -> list[Cluster]:
     """Leiden communities of the fused graph `pairs` (asset_a, asset_b, weight).
 
     `canon` has the column asset_id for every asset, sorted by (platform, kind, native_id).
+    `merge(vid, membership)`, when given, joins communities (cibwatch.networks.merge); the
+    member pairs it links across joined communities count as the cluster's edges too.
     """
     if pairs.num_rows == 0:
         return []
@@ -74,31 +90,49 @@ def cluster(pairs: pa.Table, canon: pa.Table, params: NetworksParams) -> list[Cl
         seed=params.seed,
         n_iterations=-1,
     )
-    membership = np.asarray(part.membership)
-    same = membership[lo] == membership[hi]
+    membership = np.asarray(part.membership, dtype=np.int64)
+    n_kept = len(lo)
+    if merge is not None:
+        merged = merge(vid, membership)
+        # Bridges: pairs linked across Leiden communities that the merge joined (kept pairs
+        # among them are already edges).
+        blo, bhi = merged.bridge_lo, merged.bridge_hi
+        bridge = (merged.membership[blo] == merged.membership[bhi]) & (
+            membership[blo] != membership[bhi]
+        )
+        bridge &= ~np.isin(blo * len(vid) + bhi, lo * len(vid) + hi)
+        lo = np.concatenate([lo, blo[bridge]])
+        hi = np.concatenate([hi, bhi[bridge]])
+        w = np.concatenate([w, np.round(merged.bridge_weight[bridge], 9)])
+        membership = merged.membership
+    is_kept = np.arange(len(lo)) < n_kept
+    n_comm = int(membership.max()) + 1
+    size = np.bincount(membership, minlength=n_comm)
+    inside = membership[lo] == membership[hi]
+    comm_of = membership[lo][inside]
+    n_edges = np.bincount(comm_of, minlength=n_comm)
+    kept_in = inside & is_kept
+    n_kept_in = np.bincount(membership[lo][kept_in], minlength=n_comm)
+    w_kept_in = np.bincount(membership[lo][kept_in], weights=w[kept_in], minlength=n_comm)
+    strength = np.bincount(lo[kept_in], weights=w[kept_in], minlength=len(vid))
+    strength += np.bincount(hi[kept_in], weights=w[kept_in], minlength=len(vid))
+    pairs = size * (size - 1) / 2.0
+    density = np.divide(n_edges, pairs, out=np.zeros(n_comm), where=pairs > 0)
+    keep = (size >= params.min_size) & ((size >= SMALL) | (density >= params.min_density))
+    order = np.argsort(membership, kind="stable")
+    bounds = np.r_[0, np.cumsum(size)]
     out = []
-    for comm in np.unique(membership):
-        idx = np.flatnonzero(membership == comm)
-        size = len(idx)
-        if size < params.min_size:
-            continue
-        inside = same & (membership[lo] == comm)
-        n_edges = int(inside.sum())
-        density = n_edges / (size * (size - 1) / 2)
-        if size < SMALL and density < params.min_density:
-            continue
-        strength = np.zeros(len(vid))
-        np.add.at(strength, lo[inside], w[inside])
-        np.add.at(strength, hi[inside], w[inside])
-        members = [int(vid[i]) for i in idx]
+    for comm in np.flatnonzero(keep):
+        idx = order[bounds[comm] : bounds[comm + 1]]
         out.append(
             Cluster(
                 id="",
-                members=members,
-                edges=n_edges,
-                density=float(density),
-                weight=float(w[inside].sum()),
+                members=[int(vid[i]) for i in idx],
+                edges=int(n_edges[comm]),
+                density=float(density[comm]),
+                weight=float(w_kept_in[comm]),
                 strength={int(vid[i]): float(strength[i]) for i in idx},
+                kept_edges=int(n_kept_in[comm]),
             )
         )
     return out

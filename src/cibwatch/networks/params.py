@@ -92,6 +92,24 @@ class NetworksParams:
         min=0,
         max=1,
     )
+    merge: bool = param(
+        True,
+        "merge Leiden communities whose co-actions with each other are unlikely by chance and "
+        "as broad and intense as inside them (see cibwatch.networks.merge)",
+    )
+    merge_share: float = param(
+        0.3,
+        "merging two communities needs at least this share of their cross pairs of members "
+        "linked by some co-action edge",
+        min=0,
+        max=1,
+    )
+    merge_ratio: float = param(
+        0.2,
+        "merging two communities needs their shared keys per cross pair of members to reach "
+        "this multiple of the higher of the two communities' own keys per member pair",
+        min=0,
+    )
     recruit: bool = param(
         True,
         "grow suspected networks with assets whose links into the network as a whole are "
