@@ -87,11 +87,12 @@ def _load_assets(con: duckdb.DuckDBPyConnection, source_id: int) -> int:
         FROM (
             SELECT * FROM stg_assets
             UNION ALL BY NAME
-            SELECT line, asset_platform AS platform, asset_kind AS kind,
-                   asset_native_id AS native_id FROM stg_posts
+            SELECT max(line) AS line, asset_platform AS platform, asset_kind AS kind,
+                   asset_native_id AS native_id FROM stg_posts GROUP BY 2, 3, 4
             UNION ALL BY NAME
-            SELECT line, venue_platform AS platform, venue_kind AS kind,
-                   venue_native_id AS native_id FROM stg_posts WHERE venue_native_id IS NOT NULL
+            SELECT max(line) AS line, venue_platform AS platform, venue_kind AS kind,
+                   venue_native_id AS native_id FROM stg_posts
+            WHERE venue_native_id IS NOT NULL GROUP BY 2, 3, 4
         )
         WHERE native_id IS NOT NULL AND native_id <> ''
         GROUP BY platform, kind, native_id
@@ -140,12 +141,19 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         ) k
         ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
     """)
-    # What normalization and the URL, hashtag and mention steps need, without the asset joins.
-    con.execute("""
-        CREATE OR REPLACE TEMP VIEW _cw_post_lists AS
-        SELECT k.post_id, p.text, p.urls, p.hashtags, p.mentions
+    # The URL, hashtag and mention lists of the new posts, in one pass: given by the adapter or
+    # extracted from the text.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _cw_post_lists AS
+        SELECT k.post_id,
+               coalesce(p.urls, regexp_extract_all(p.text, $url)) AS urls,
+               coalesce(p.hashtags, regexp_extract_all(p.text, $tag, 1)) AS hashtags,
+               coalesce(p.mentions, regexp_extract_all(p.text, $mention, 1)) AS mentions
         FROM stg_posts p JOIN _cw_keep k ON p.line = k.line
-    """)
+        """,
+        {"url": URL_RE, "tag": HASHTAG_RE, "mention": MENTION_RE},
+    )
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _cw_posts AS
         SELECT k.post_id, p.*, a.asset_id, v.asset_id AS venue_id
@@ -173,11 +181,10 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         """
         CREATE OR REPLACE TEMP TABLE _cw_post_urls AS
         SELECT post_id, unnest(list_distinct(
-                   list_transform(l, lambda u: regexp_replace(u, $trail, '')))) AS url
-        FROM (SELECT post_id, coalesce(urls, regexp_extract_all(text, $url)) AS l
-              FROM _cw_post_lists)
+                   list_transform(urls, lambda u: regexp_replace(u, $trail, '')))) AS url
+        FROM _cw_post_lists
         """,
-        {"trail": URL_TRAIL_RE, "url": URL_RE},
+        {"trail": URL_TRAIL_RE},
     )
     create_url_table(con, "_cw_post_urls", "_cw_url_map")
     con.execute("""
@@ -186,15 +193,11 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         FROM _cw_post_urls u JOIN _cw_url_map m ON u.url = m.url
         WHERE m.url_norm IS NOT NULL
     """)
-    con.execute(
-        """
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE _cw_tags AS
-        SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
-        FROM (SELECT post_id, coalesce(hashtags, regexp_extract_all(text, $re, 1)) AS l
-              FROM _cw_post_lists)
-        """,
-        {"re": HASHTAG_RE},
-    )
+        SELECT post_id, generate_subscripts(hashtags, 1) - 1 AS position, unnest(hashtags) AS raw
+        FROM _cw_post_lists
+    """)
     # ZWNJ and spaces are dropped inside a hashtag: #می‌روم and #میروم are one tag.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cw_tag_map AS
@@ -208,22 +211,19 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         WHERE n.tag <> ''
     """)
     con.execute("DROP TABLE _cw_tag_map")
-    con.execute(
-        """
+    con.execute("""
         INSERT INTO post_mentions
         SELECT post_id, position, lower(ltrim(trim(raw), '@'))
         FROM (
-            SELECT post_id, generate_subscripts(l, 1) - 1 AS position, unnest(l) AS raw
-            FROM (SELECT post_id, coalesce(mentions, regexp_extract_all(text, $re, 1)) AS l
-                  FROM _cw_post_lists)
+            SELECT post_id, generate_subscripts(mentions, 1) - 1 AS position,
+                   unnest(mentions) AS raw
+            FROM _cw_post_lists
         )
         WHERE ltrim(trim(raw), '@') <> ''
-        """,
-        {"re": MENTION_RE},
-    )
+    """)
     inserted = _count(con, "_cw_keep")
-    con.execute("DROP VIEW _cw_posts; DROP VIEW _cw_post_lists")
-    for t in ("_cw_keep", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
+    con.execute("DROP VIEW _cw_posts")
+    for t in ("_cw_keep", "_cw_post_lists", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
         con.execute(f"DROP TABLE {t}")
     return inserted, staged - inserted
 
