@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cibwatch.networks.significance import Significance, benjamini_hochberg, poisson_logsf
 
@@ -122,21 +124,27 @@ def _round(
     k = np.bincount(inv, weights=keys[across])
     linked = np.bincount(inv)  # vertex pairs are distinct, so this counts linked member pairs
     c1, c2 = uniq // len(size), uniq % len(size)
-    m = np.zeros((len(size), mass.shape[1]))
-    np.add.at(m, membership, mass)
-    lam = (m[c1] * m[c2]) @ rates
-    p = np.exp(poisson_logsf(k, lam))
-    q = benjamini_hochberg(p, n_elig * (n_elig - 1) // 2)
     cross_pairs = size[c1].astype(np.float64) * size[c2]
     intensity = k / cross_pairs
     floor = np.maximum(intensity_in[c1], intensity_in[c2])
     rel = np.divide(intensity, floor, out=np.full(len(k), np.inf), where=floor > 0)
     ok = (
-        (q <= params.fdr)
-        & (k >= MIN_KEYS)
-        & (linked >= params.merge_share * cross_pairs)
-        & (rel >= params.merge_ratio)
+        (k >= MIN_KEYS) & (linked >= params.merge_share * cross_pairs) & (rel >= params.merge_ratio)
     )
+    # Only these candidates get a p-value; the rest count as tests with p = 1, which can only
+    # raise the candidates' q-values (conservative).
+    m = np.column_stack(
+        [
+            np.bincount(membership, weights=mass[:, j], minlength=len(size))
+            for j in range(mass.shape[1])
+        ]
+    )
+    lam = (m[c1[ok]] * m[c2[ok]]) @ rates
+    p = np.ones(len(k))
+    p[ok] = np.exp(poisson_logsf(k[ok], lam))
+    q = np.ones(len(k))
+    q[ok] = benjamini_hochberg(p[ok], n_elig * (n_elig - 1) // 2)
+    ok &= q <= params.fdr
     if not ok.any():
         return None
     # Each community's best partner (highest relative intensity, then smallest p, then index).
@@ -170,23 +178,22 @@ def _vertex_pairs(
     """Every linked pair of vertices: (vertex a, vertex b, keys summed over signals, fused-style
     weight Σ_s β_s · min(1, weight_s / Q_s))."""
     e = sig.edges
-    a = e["asset_a"].to_numpy()
-    b = e["asset_b"].to_numpy()
-    order = np.argsort(vid)
-    sorted_vid = vid[order]
-    pa_ = np.clip(np.searchsorted(sorted_vid, a), 0, len(vid) - 1)
-    pb_ = np.clip(np.searchsorted(sorted_vid, b), 0, len(vid) - 1)
-    sel = (sorted_vid[pa_] == a) & (sorted_vid[pb_] == b)
-    if not sel.any():
+    verts = pa.array(vid)
+    sel = pc.and_(pc.is_in(e["asset_a"], value_set=verts), pc.is_in(e["asset_b"], value_set=verts))
+    e = e.filter(sel).select(["asset_a", "asset_b", "signal", "weight", "keys"])
+    if e.num_rows == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z, np.zeros(0), np.zeros(0)
-    ia, ib = order[pa_[sel]], order[pb_[sel]]
+    order = np.argsort(vid)
+    sorted_vid = vid[order]
+    ia = order[np.searchsorted(sorted_vid, e["asset_a"].to_numpy())]
+    ib = order[np.searchsorted(sorted_vid, e["asset_b"].to_numpy())]
     lo, hi = np.minimum(ia, ib), np.maximum(ia, ib)
-    names = e["signal"].to_numpy(zero_copy_only=False)[sel]
-    w = e["weight"].to_numpy()[sel].astype(np.float64)
-    keys = e["keys"].to_numpy()[sel].astype(np.float64)
-    signals = sorted(set(names.tolist()))
-    scode = np.searchsorted(np.array(signals, dtype=object), names)
+    coded = pc.dictionary_encode(e["signal"]).combine_chunks()
+    signals = coded.dictionary.to_pylist()
+    scode = coded.indices.to_numpy()
+    w = e["weight"].to_numpy().astype(np.float64)
+    keys = e["keys"].to_numpy().astype(np.float64)
     beta = np.array([params.signal_weight(s) for s in signals])
     q = np.array(
         [
