@@ -335,18 +335,26 @@ def _densify(sig: np.ndarray) -> None:
         step += 1
 
 
-def band_keys(sig: np.ndarray, bands: int, only: int | None = None) -> np.ndarray:
+def band_keys(
+    sig: np.ndarray, bands: int, only: int | None = None, order: np.ndarray | None = None
+) -> np.ndarray:
     """Fold each band of rows = num_perm // bands values into one int64 key: shape (n, bands).
 
     The band number is folded in, so equal keys mean that the same band agreed. With
-    `only=j`, just band j is computed (shape (n,)), which keeps memory to one column.
+    `only=j`, just band j is computed (shape (n,)), which keeps memory to one column; with
+    `order` (row numbers), the keys of those rows in that order, without copying all of `sig`.
     """
     n, k = sig.shape
     rows = k // bands
     which = range(bands) if only is None else [only]
+    if order is not None:
+        sub = sig[:, which[0] * rows : (which[-1] + 1) * rows][order]
+        n = len(order)
+        view = sub.reshape(n, len(which), rows)
+    else:
+        view = sig[:, : bands * rows].reshape(n, bands, rows)[:, list(which), :]
     acc = np.empty((n, len(which)), dtype=np.uint64)
     acc[:] = mix64((np.asarray(which, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
-    view = sig[:, : bands * rows].reshape(n, bands, rows)[:, list(which), :]
     for j in range(rows):
         acc *= _POLY
         acc += view[:, :, j]

@@ -12,16 +12,18 @@ Plan, sub-quadratic at every step:
 1. signatures and band keys in numpy (one hash per shingle, one key per band);
 2. in numpy, band by band, posts are sorted by (key, time) and only posts with a neighbour
    under the same key at most Δt away are kept (most texts are unique, and most copies of a
-   boilerplate text are far apart in time); the rest go to the engine as (key, post, asset,
-   time, bucket size);
-3. in the engine, a band key is a bucket; posts in a bucket are paired the way the co-action
-   operator pairs actions on a key (cibwatch.signals.coaction): numbered by time, joined only
-   against their own and the previous block, so the cost follows the pairs inside Δt. A bucket
-   holding more than `max_bucket_posts` posts is boilerplate ("Happy Nowruz", a news
-   headline everybody pastes): there each post is only paired with its next `neighbours`
-   posts in time, so a text posted by 100k assets costs O(100k · neighbours);
-4. each candidate post pair is verified in numpy: the share of equal signature positions must
-   reach `threshold`;
+   boilerplate text are far apart in time);
+3. a band key is a bucket; posts in a bucket are paired the way the co-action operator pairs
+   actions on a key (cibwatch.signals.coaction), in numpy (`window_pairs`): each post meets
+   the posts after it in time order until one is under another key or more than Δt later,
+   so the cost follows the pairs inside Δt. A bucket holding more than `max_bucket_posts`
+   posts is boilerplate ("Happy Nowruz", a news headline everybody pastes): there each post
+   is only paired with its next `neighbours` posts in time, so a text posted by 100k assets
+   costs O(100k · neighbours). The same plan ran in the engine until the 10M-post benchmark
+   (docs/benchmarks.md): there its join and de-duplication of every band's candidates held
+   several GB; band by band in numpy only the distinct candidates are kept (13 bytes each);
+4. each candidate post pair is verified once, when a band first proposes it: the share of
+   equal signature positions must reach `threshold`;
 5. verified pairs are folded per asset pair; each text (fingerprint) counts once per pair,
    weighted J · w(n) with w(n) = ln 3 / ln(1 + n) the co-action operator's IDF-like weight,
    n being the posts in the pair's most specific LSH bucket over the whole input (an upper
@@ -31,6 +33,7 @@ Plan, sub-quadratic at every step:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,12 +132,11 @@ class NearDuplicateText(Signal):
             posts.shared_post_id.isnull(), posts.text_norm.notnull(), posts.created_at.notnull()
         )
         own = own.select("post_id", "asset_id", "created_at", "native_id", "text_norm")
-        data = ctx.to_arrow(own.order_by("post_id"))
-        per_text = near_duplicate_pairs(data, params, ctx)
+        per_text = near_duplicate_pairs(ctx.to_arrow(own.order_by("post_id")), params)
         return pair_edges(ctx.from_arrow("nd_pairs", per_text), folding_params(params))
 
 
-def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Context) -> pa.Table:
+def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams) -> pa.Table:
     """Verified near-copy pairs folded per (asset pair, text): columns a, b, key, ev, first,
     last, w (the input of coaction.pair_edges). `key` is an example string naming the two
     posts, their estimated Jaccard and the text fingerprint.
@@ -146,52 +148,77 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
         min_chars=params.min_chars,
         max_chars=params.max_chars,
     )
+    # The texts are no longer needed: let their buffers go before the pairs are formed.
+    data = data.drop_columns(["text_norm"])
     asset = data.column("asset_id").to_numpy().astype(np.int64)[sigs.index]
     ts = _epoch_seconds(data.column("created_at"))[sigs.index]
-    bands = shared_band_keys(sigs.values, params.bands, ts, params.window)
     # Verification only compares values for equality: their low 16 bits will do (a chance
     # agreement of 1/65536 per position) at half the memory.
     sig16 = sigs.values.astype(np.uint16)
-    sigs = minhash.Signatures(sigs.index, sig16, sigs.fingerprint)
-    band_table = pa.table(
-        {
-            "key": pa.array(bands[1], pa.int64()),
-            "doc": pa.array(bands[0], pa.int64()),
-            "asset_id": pa.array(asset[bands[0]], pa.int64()),
-            "ts": pa.array(ts[bands[0]], pa.int64()),
-            # The bucket's posts in the whole input: its popularity, counted before pruning.
-            "n_k": pa.array(bands[2], pa.int64()),
-        }
-    )
-    bucketed = ctx.from_arrow("nd_bands", band_table)
-    cand = ctx.to_arrow(
-        candidate_pairs(bucketed, params.window, params.max_bucket_posts, params.neighbours)
-    )
-    d1 = cand.column("d1").to_numpy().astype(np.int64)
-    d2 = cand.column("d2").to_numpy().astype(np.int64)
-    n_k = cand.column("n_k").to_numpy().astype(np.int64)
-    jac = verify(sigs.values, d1, d2)
-    ok = jac >= params.threshold - 1e-9
-    d1, d2, n_k, jac = d1[ok], d2[ok], n_k[ok], jac[ok]
+    d1, d2, n_k, jac = verified_pairs(sigs.values, sig16, ts, asset, params)
+    del sig16
+    sigs = minhash.Signatures(sigs.index, np.zeros((0, 0), np.uint32), sigs.fingerprint)
 
     a1, a2 = asset[d1], asset[d2]
     swap = a1 > a2
     x, y = np.where(swap, d2, d1), np.where(swap, d1, d2)  # x posted by the smaller asset id
-    fp = sigs.fingerprint
-    text_key = np.minimum(fp[x], fp[y])
+    del a1, a2, swap, d1, d2
+    weight = jac * _popularity_weight(n_k, params.popularity)
     native = data.column("native_id").combine_chunks().take(pa.array(sigs.index))
     created = data.column("created_at").combine_chunks().take(pa.array(sigs.index))
+    if len(x) == 0:
+        return _empty_per_text(created.type)
+    # Folded in slices of asset pairs (by the smaller asset id, which every group shares), so
+    # the example strings of only one slice of the verified pairs exist at a time.
+    slices = max(1, -(-len(x) // _FOLD_ROWS))
+    part = asset[x] % slices if slices > 1 else np.zeros(len(x), np.int64)
+    folded = []
+    for i in range(slices):
+        sel = np.flatnonzero(part == i)
+        folded.append(
+            _fold(
+                asset[x[sel]],
+                asset[y[sel]],
+                x[sel],
+                y[sel],
+                jac[sel],
+                weight[sel],
+                sigs.fingerprint,
+                native,
+                created,
+            )
+        )
+    return pa.concat_tables(folded)
+
+
+# Verified pairs folded per slice (see near_duplicate_pairs): bounds the example strings in
+# memory to about this many rows at a time (~100 bytes each).
+_FOLD_ROWS = 4_000_000
+
+
+def _fold(
+    a: np.ndarray,
+    b: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    jac: np.ndarray,
+    weight: np.ndarray,
+    fp: np.ndarray,
+    native: pa.Array,
+    created: pa.Array,
+) -> pa.Table:
+    """Verified pairs (post x of asset a, post y of asset b) folded per (a, b, text)."""
+    text_key = np.minimum(fp[x], fp[y])
     fp_hex = pa.array(np.char.mod("%016x", text_key.astype(np.uint64)), pa.string())
     jac_txt = pa.array(np.char.mod("%.2f", jac), pa.string())
     example = pc.binary_join_element_wise(
         native.take(pa.array(x)), "~", native.take(pa.array(y)), " J=", jac_txt, " fp=", fp_hex, ""
     )
     at_x, at_y = created.take(pa.array(x)), created.take(pa.array(y))
-    weight = jac * _popularity_weight(n_k, params.popularity)
     pairs = pa.table(
         {
-            "a": pa.array(asset[x], pa.int64()),
-            "b": pa.array(asset[y], pa.int64()),
+            "a": pa.array(a, pa.int64()),
+            "b": pa.array(b, pa.int64()),
             "text": fp_hex,
             "example": example,
             "first": pc.min_element_wise(at_x, at_y),
@@ -199,8 +226,6 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams, ctx: Conte
             "w": pa.array(weight, pa.float64()),
         }
     )
-    if pairs.num_rows == 0:
-        return _empty_per_text(pairs.schema.field("first").type)
     grouped = pairs.group_by(["a", "b", "text"]).aggregate(
         [("example", "min"), ("first", "min"), ("last", "max"), ("w", "max"), ("a", "count")]
     )
@@ -261,28 +286,43 @@ def candidate_pairs(bands: ir.Table, window: float, max_bucket: int, neighbours:
 def shared_band_keys(
     sig: np.ndarray, bands: int, ts: np.ndarray | None = None, window: float | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(doc, key, size) for every band key that can still form a pair, band by band.
+    """(doc, key, size) for every band key that can still form a pair, all bands together.
 
     `size` is the number of documents holding the key in the whole input (before any
-    pruning): a bucket's popularity, counted in documents.
+    pruning): a bucket's popularity, counted in documents. See `band_runs`.
+    """
+    docs, out, sizes = [], [], []
+    for doc, key, size in band_runs(sig, bands, ts, window):
+        docs.append(doc)
+        out.append(key)
+        sizes.append(size)
+    if not docs:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    return np.concatenate(docs), np.concatenate(out), np.concatenate(sizes)
 
+
+def band_runs(
+    sig: np.ndarray, bands: int, ts: np.ndarray | None = None, window: float | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Band by band, (doc, key, size) of the documents whose band key can still form a pair.
+
+    Rows come sorted by (key, time, doc): a key's documents are one run, in time order.
     Without times: documents whose key another document shares. With `ts` (epoch seconds per
     document) and `window`: only documents with a neighbour in time, under the same key, at
     most `window` seconds away; every pair inside the window has such neighbours, so nothing
     that could pair is dropped. Most texts are unique, and most copies of boilerplate are far
-    apart in time, so this keeps the rows sent to the engine to the few that can pair.
+    apart in time, so this keeps the rows to pair to the few that can.
     """
     n = sig.shape[0]
     # Documents in time order once; a stable sort per band then keeps time order within a key.
     by_time = np.argsort(ts, kind="stable") if ts is not None else np.arange(n)
-    sig_t = sig[by_time]
     ts_t = ts[by_time] if ts is not None else None
-    docs, out, sizes = [], [], []
     # Most keys are held by one document: a counting pass over ~4n hash slots drops the
     # documents alone in their slot before the sort, which then sorts a fraction of the rows.
     bits = int(min(max(np.ceil(np.log2(max(n, 1) * 4)), 16), 26))
     for j in range(bands):  # band by band: one column of keys in memory at a time
-        col = minhash.band_keys(sig_t, bands, only=j)
+        col = minhash.band_keys(sig, bands, only=j, order=by_time)
         slot = (col.view(np.uint64) >> np.uint64(64 - bits)).astype(np.intp)
         maybe = np.flatnonzero(np.bincount(slot, minlength=1 << bits)[slot] > 1)
         # `maybe` is increasing, so a stable sort keeps time order within a key.
@@ -297,17 +337,99 @@ def shared_band_keys(
         keep = np.zeros(len(s), dtype=bool)
         keep[1:] |= near
         keep[:-1] |= near
-        docs.append(by_time[order[keep]])
-        out.append(s[keep])
-        sizes.append(run_len[run[keep]])
-    if not docs:
+        yield (
+            by_time[order[keep]].astype(np.int64),
+            s[keep],
+            run_len[run[keep]].astype(np.int64),
+        )
+
+
+def window_pairs(
+    doc: np.ndarray,
+    key: np.ndarray,
+    size: np.ndarray,
+    ts: np.ndarray,
+    asset: np.ndarray,
+    window: float,
+    max_bucket: int,
+    neighbours: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (d1 < d2, n_k) of one band's runs (`band_runs` order) within `window` seconds.
+
+    The pairs `candidate_pairs` forms for one band, in numpy: two documents of one key at most
+    `window` apart, of different assets; in a key held by more than `max_bucket` documents
+    only documents at most `neighbours` apart in the key's time order. `ts` and `asset` are
+    per document. Offset by offset, each row meets the row `o` places later; a row drops out
+    once that row is under another key, too late, or (boilerplate) too far in rank, so the
+    work follows the pairs inside the window, never a key's square.
+    """
+    t = ts[doc]
+    boiler = size > max_bucket
+    active = np.arange(len(doc))
+    d1s, d2s, ns = [], [], []
+    offset = 1
+    while len(active):
+        active = active[active + offset < len(doc)]
+        later = active + offset
+        ok = (key[later] == key[active]) & (t[later] - t[active] <= window)
+        if offset > neighbours:
+            ok &= ~boiler[active]
+        active, later = active[ok], later[ok]
+        a, b = doc[active], doc[later]
+        other = asset[a] != asset[b]
+        a, b = a[other], b[other]
+        d1s.append(np.minimum(a, b))
+        d2s.append(np.maximum(a, b))
+        ns.append(size[active[other]])
+        offset += 1
+    if not d1s:
         z = np.zeros(0, np.int64)
         return z, z, z
-    return (
-        np.concatenate(docs).astype(np.int64),
-        np.concatenate(out),
-        np.concatenate(sizes).astype(np.int64),
-    )
+    return np.concatenate(d1s), np.concatenate(d2s), np.concatenate(ns)
+
+
+def verified_pairs(
+    sig: np.ndarray,
+    sig16: np.ndarray,
+    ts: np.ndarray,
+    asset: np.ndarray,
+    params: NearDuplicateParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(d1, d2, n_k, jaccard) of every candidate pair that passes verification, by (d1, d2).
+
+    Band by band: the pairs inside the window (`window_pairs`) are looked up among the pairs
+    of the earlier bands (a sorted array of d1 * n + d2 codes); a pair seen before only
+    lowers its n_k (the smallest bucket that formed it), a new one is verified against the
+    16-bit signatures once and inserted. 13 bytes per distinct candidate, no per-band copies.
+    """
+    n = max(sig.shape[0], 1)
+    width = sig16.shape[1] if sig16.ndim == 2 else 1
+    codes = np.zeros(0, np.int64)  # d1 * n + d2, sorted
+    n_k = np.zeros(0, np.int32)  # smallest bucket (documents) that formed the pair
+    agree = np.zeros(0, np.uint8 if width < 256 else np.uint16)  # equal signature positions
+    for doc, key, size in band_runs(sig, params.bands, ts, params.window):
+        d1, d2, nk = window_pairs(
+            doc, key, size, ts, asset, params.window, params.max_bucket_posts, params.neighbours
+        )
+        code = d1 * n + d2  # a pair falls in one bucket of a band at most: no repeats here
+        order = np.argsort(code)
+        code, nk = code[order], nk[order].astype(np.int32)
+        pos = np.searchsorted(codes, code)
+        seen = pos < len(codes)
+        seen[seen] = codes[pos[seen]] == code[seen]
+        at = pos[seen]
+        n_k[at] = np.minimum(n_k[at], nk[seen])
+        new = ~seen
+        fresh = code[new]
+        # Jaccard estimates are k / width exactly, so the count of equal positions is kept.
+        equal = np.rint(verify(sig16, fresh // n, fresh % n) * width).astype(agree.dtype)
+        codes = np.insert(codes, pos[new], fresh)
+        n_k = np.insert(n_k, pos[new], nk[new])
+        agree = np.insert(agree, pos[new], equal)
+    jac = agree / width
+    ok = jac >= params.threshold - 1e-9
+    codes = codes[ok]
+    return codes // n, codes % n, n_k[ok].astype(np.int64), jac[ok]
 
 
 def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
