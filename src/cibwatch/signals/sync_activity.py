@@ -50,6 +50,8 @@ from cibwatch.signals.near_duplicate_text import (
 )
 
 _WEEK = 7 * 86400
+_SLOTS = 256  # > 168 hour-of-week slots: asset * _SLOTS + slot is one key per (asset, slot)
+_BINS = 1 << 32  # > any bin number (epoch seconds / bin): asset * _BINS + bin is one key
 
 
 @dataclass(frozen=True)
@@ -161,10 +163,13 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
 
     slot = ((act.bin * params.bin) % _WEEK // 3600).cast("int64")
     prof = act.mutate(slot=slot).group_by(["asset_id", "slot"]).aggregate(n=ibis._.count())
+    # The second side is joined on one combined key (asset, slot) / (asset, bin) computed from
+    # both earlier tables, so a join optimizer cannot join the profiles (or the bins) of all
+    # assets with each other on slot (bin) alone first: that is quadratic in a busy minute.
     pa_ = prof.select(a=prof.asset_id, slot=prof.slot, na=prof.n)
-    pb_ = prof.select(b=prof.asset_id, slot_b=prof.slot, nb=prof.n)
+    pb_ = prof.select(kb=prof.asset_id * _SLOTS + prof.slot, nb=prof.n)
     e = pairs.join(pa_, "a")
-    e = e.join(pb_, [e.b == pb_.b, e.slot == pb_.slot_b])
+    e = e.join(pb_, (e.b * _SLOTS + e.slot) == pb_.kb)
     expected = e.group_by(["a", "b"]).aggregate(
         expected=ibis.least(
             e.na.cast("float64") * e.nb.cast("float64") / n_slot,
@@ -174,9 +179,9 @@ def _score(pairs: ir.Table, act: ir.Table, data: pa.Table, params: SyncActivityP
     )
 
     la = act.select(a=act.asset_id, bin=act.bin)
-    lb = act.select(b=act.asset_id, bin_b=act.bin)
+    lb = act.select(kb=act.asset_id * _BINS + act.bin)
     co = pairs.join(la, "a")
-    co = co.join(lb, [co.b == lb.b, co.bin == lb.bin_b]).select("a", "b", "bin")
+    co = co.join(lb, (co.b * _BINS + co.bin) == lb.kb).select("a", "b", "bin")
     observed = co.group_by(["a", "b"]).aggregate(c=co.count())
     s = observed.join(expected, ["a", "b"])
     c = s.c.cast("float64")
