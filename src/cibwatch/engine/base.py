@@ -60,6 +60,9 @@ class Engine:
         """Put an Arrow table on this engine under a fresh name derived from `name`."""
         raise NotImplementedError
 
+    def release(self, name: str) -> None:
+        """Let go of a table put on this engine by `from_arrow` (its memory can be freed)."""
+
     def materialize(self, expr: ibis.Table, name: str) -> str:
         """Run `expr` into the workspace's DuckDB as temporary table `name`; return the name.
 

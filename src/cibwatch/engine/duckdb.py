@@ -37,6 +37,9 @@ class DuckDBEngine(Engine):
         self.workspace.con.register(fresh, table)
         return self.backend.table(fresh)
 
+    def release(self, name: str) -> None:
+        self.workspace.con.unregister(name)
+
     def materialize(self, expr: ibis.Table, name: str) -> str:
         self.backend.create_table(name, expr, temp=True)
         return name

@@ -161,6 +161,8 @@ class Context:
 
     engine: Any  # cibwatch.engine.Engine; typed loosely to keep this module import-light
     tables: Mapping[str, ibis.Table]
+    # Names of the tables from_arrow put on the engine, released after each signal.
+    staged: list[str] = field(default_factory=list)
 
     def table(self, name: str) -> ibis.Table:
         try:
@@ -174,7 +176,14 @@ class Context:
         return self.engine.to_arrow(expr)
 
     def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
-        return self.engine.from_arrow(name, table)
+        out = self.engine.from_arrow(name, table)
+        self.staged.append(out.get_name())
+        return out
+
+    def release(self) -> None:
+        """Drop the Arrow tables this signal put on the engine (they hold Python memory)."""
+        while self.staged:
+            self.engine.release(self.staged.pop())
 
 
 class Signal:
