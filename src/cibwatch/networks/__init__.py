@@ -27,7 +27,7 @@ from cibwatch.config import register_section
 from cibwatch.networks.cluster import Cluster, cluster, cluster_id
 from cibwatch.networks.fuse import Fused, fuse
 from cibwatch.networks.indicators import compute as compute_indicators
-from cibwatch.networks.merge import Merged, merge_fragments
+from cibwatch.networks.merge import Merged, merge_fragments, undo_diluting
 from cibwatch.networks.params import NetworksParams
 from cibwatch.networks.recruit import recruit
 from cibwatch.networks.score import score_cluster
@@ -83,6 +83,8 @@ def find_networks(
             return merge_fragments(con, sig, vid, membership, fused.quantiles, params)
 
     clusters = cluster(fused.pairs, canon, params, merge=merger)
+    if params.merge:
+        clusters = undo_diluting(con, clusters, fused.layers, params)
     members = pa.table(
         {
             "cluster": pa.array([i for i, c in enumerate(clusters) for _ in c.members], pa.int64()),

@@ -41,6 +41,7 @@ class Cluster:
     weight: float  # sum of fused weights of the significant pairs inside
     strength: dict[int, float] = field(default_factory=dict)  # member -> fused weight inside
     kept_edges: int = 0  # significant pairs inside (edges - kept_edges are bridges)
+    parts: list[Cluster] = field(default_factory=list)  # Leiden fragments, if merged from 2+
 
     @property
     def mean_weight(self) -> float:
@@ -94,27 +95,57 @@ def cluster(
         seed=params.seed,
         n_iterations=LEIDEN_ITERATIONS,
     )
-    membership = np.asarray(part.membership, dtype=np.int64)
-    n_kept = len(lo)
-    if merge is not None:
-        merged = merge(vid, membership)
-        # Bridges: pairs linked across Leiden communities that the merge joined (kept pairs
-        # among them are already edges).
-        blo, bhi = merged.bridge_lo, merged.bridge_hi
-        bridge = (merged.membership[blo] == merged.membership[bhi]) & (
-            membership[blo] != membership[bhi]
-        )
-        bridge &= ~np.isin(blo * len(vid) + bhi, lo * len(vid) + hi)
-        lo = np.concatenate([lo, blo[bridge]])
-        hi = np.concatenate([hi, bhi[bridge]])
-        w = np.concatenate([w, np.round(merged.bridge_weight[bridge], 9)])
-        membership = merged.membership
-    is_kept = np.arange(len(lo)) < n_kept
+    leiden = np.asarray(part.membership, dtype=np.int64)
+    if merge is None:
+        return list(_build(vid, lo, hi, w, np.ones(len(lo), bool), leiden, params).values())
+    merged = merge(vid, leiden)
+    membership = merged.membership
+    # Bridges: pairs linked across Leiden communities that the merge joined (kept pairs among
+    # them are already edges).
+    blo, bhi = merged.bridge_lo, merged.bridge_hi
+    bridge = (membership[blo] == membership[bhi]) & (leiden[blo] != leiden[bhi])
+    bridge &= ~np.isin(blo * len(vid) + bhi, lo * len(vid) + hi)
+    is_kept = np.r_[np.ones(len(lo), bool), np.zeros(int(bridge.sum()), bool)]
+    out = _build(
+        vid,
+        np.concatenate([lo, blo[bridge]]),
+        np.concatenate([hi, bhi[bridge]]),
+        np.concatenate([w, np.round(merged.bridge_weight[bridge], 9)]),
+        is_kept,
+        membership,
+        params,
+    )
+    # A merged cluster keeps its Leiden fragments (as they would have been reported alone), so
+    # that the merge can be undone when it dilutes a suspected fragment.
+    joined = np.bincount(np.unique(np.column_stack([membership, leiden]), axis=0)[:, 0])
+    if (joined > 1).any():
+        host = np.zeros(int(leiden.max()) + 1, dtype=np.int64)
+        host[leiden] = membership  # Leiden community -> merged community
+        fragments = _build(vid, lo, hi, w, np.ones(len(lo), bool), leiden, params)
+        for comm, frag in fragments.items():
+            h = int(host[comm])
+            if h in out and joined[h] > 1:
+                out[h].parts.append(frag)
+    return list(out.values())
+
+
+def _build(
+    vid: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    w: np.ndarray,
+    is_kept: np.ndarray,
+    membership: np.ndarray,
+    params: NetworksParams,
+) -> dict[int, Cluster]:
+    """Clusters of `membership` that pass the size and density rules, by community index.
+
+    Edges (lo, hi, w) count toward density; only those flagged `is_kept` (significant pairs)
+    toward weight and strength."""
     n_comm = int(membership.max()) + 1
     size = np.bincount(membership, minlength=n_comm)
     inside = membership[lo] == membership[hi]
-    comm_of = membership[lo][inside]
-    n_edges = np.bincount(comm_of, minlength=n_comm)
+    n_edges = np.bincount(membership[lo][inside], minlength=n_comm)
     kept_in = inside & is_kept
     n_kept_in = np.bincount(membership[lo][kept_in], minlength=n_comm)
     w_kept_in = np.bincount(membership[lo][kept_in], weights=w[kept_in], minlength=n_comm)
@@ -125,19 +156,17 @@ def cluster(
     keep = (size >= params.min_size) & ((size >= SMALL) | (density >= params.min_density))
     order = np.argsort(membership, kind="stable")
     bounds = np.r_[0, np.cumsum(size)]
-    out = []
+    out = {}
     for comm in np.flatnonzero(keep):
         idx = order[bounds[comm] : bounds[comm + 1]]
-        out.append(
-            Cluster(
-                id="",
-                members=[int(vid[i]) for i in idx],
-                edges=int(n_edges[comm]),
-                density=float(density[comm]),
-                weight=float(w_kept_in[comm]),
-                strength={int(vid[i]): float(strength[i]) for i in idx},
-                kept_edges=int(n_kept_in[comm]),
-            )
+        out[int(comm)] = Cluster(
+            id="",
+            members=[int(vid[i]) for i in idx],
+            edges=int(n_edges[comm]),
+            density=float(density[comm]),
+            weight=float(w_kept_in[comm]),
+            strength={int(vid[i]): float(strength[i]) for i in idx},
+            kept_edges=int(n_kept_in[comm]),
         )
     return out
 

@@ -39,11 +39,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cibwatch.networks.indicators import compute as compute_indicators
+from cibwatch.networks.score import score_cluster
 from cibwatch.networks.significance import Significance, benjamini_hochberg, poisson_logsf
 
 if TYPE_CHECKING:
     import duckdb
 
+    from cibwatch.networks.cluster import Cluster
     from cibwatch.networks.params import NetworksParams
 
 MIN_KEYS = 3  # fewer shared keys between two communities never merge them
@@ -92,6 +95,52 @@ def merge_fragments(
         membership = joined
     # Bridges: linked vertex pairs now in one community but not in one Leiden community.
     return Merged(membership, va, vb, weight, merges)
+
+
+def undo_diluting(
+    con: duckdb.DuckDBPyConnection,
+    clusters: list[Cluster],
+    layers: pa.Table,
+    params: NetworksParams,
+) -> list[Cluster]:
+    """Split a merged cluster back into its Leiden fragments when the merge dilutes evidence:
+    the merged cluster is not a suspected network but one of its fragments alone would be.
+
+    Fragments of one operation share co-actions, not necessarily the indicators that show it
+    inauthentic (a cluster of accounts with clean histories beside one with a creation burst),
+    and the merged cluster's density counts cross pairs that co-acted only weakly. A merge may
+    strengthen what is found, never hide it (as for recruits)."""
+    merged = [i for i, c in enumerate(clusters) if c.parts]
+    if not merged:
+        return clusters
+    code: list[int] = []
+    asset: list[int] = []
+    part_code: dict[tuple[int, int], int] = {}
+    for i in merged:
+        code += [i] * len(clusters[i].members)
+        asset += clusters[i].members
+        for k, frag in enumerate(clusters[i].parts):
+            part_code[i, k] = len(clusters) + len(part_code)
+            code += [part_code[i, k]] * len(frag.members)
+            asset += frag.members
+    members = pa.table(
+        {"cluster": pa.array(code, pa.int64()), "asset_id": pa.array(asset, pa.int64())}
+    )
+    ind = compute_indicators(con, members, layers, params)
+
+    def suspected(c: Cluster, key: int) -> bool:
+        return score_cluster(c.density, c.mean_weight, ind.get(key, {}), params).suspected
+
+    out: list[Cluster] = []
+    for i, c in enumerate(clusters):
+        if not c.parts or suspected(c, i):
+            out.append(c)
+            continue
+        if any(suspected(frag, part_code[i, k]) for k, frag in enumerate(c.parts)):
+            out.extend(c.parts)
+        else:
+            out.append(c)
+    return out
 
 
 def _round(
@@ -228,4 +277,4 @@ def _vertex_mass(
     return mass, np.array([sig.rates[n][1] for n in names])
 
 
-__all__ = ["Merged", "merge_fragments"]
+__all__ = ["Merged", "merge_fragments", "undo_diluting"]
