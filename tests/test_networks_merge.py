@@ -9,6 +9,10 @@ from datetime import timedelta
 import numpy as np
 
 from cibwatch.networks import NetworksParams, find_networks
+from cibwatch.networks.cluster import cluster
+from cibwatch.networks.fuse import fuse
+from cibwatch.networks.merge import merge_fragments
+from cibwatch.networks.significance import assess_edges
 from network_worlds import PERSIAN, T0, World, clique
 
 
@@ -113,4 +117,55 @@ def test_a_tight_group_beside_a_looser_one_is_not_absorbed(tmp_path) -> None:
     # measured against the looser group only, they would merge
     joined = _groups(ws, replace(NetworksParams(), merge_ratio=0.05))
     assert set(tight) | set(loose) in joined
+    ws.close()
+
+
+def _made_together(w: World, name: str, size: int) -> list[str]:
+    """Accounts made within two days a month before the data, handles name+digits."""
+    ids = []
+    for i in range(size):
+        who = w.account(f"{name}{i}", f"sara{40101 + 37 * i}", T0 - timedelta(days=30, hours=7 * i))
+        for d in range(30):
+            at = T0 + timedelta(days=d % 28, hours=d % 12)
+            url = f"https://news{(i * 7 + d) % 50}.example/{name}"
+            w.post(who, at, text=f"{PERSIAN[d % 5]} {d}", url=url)
+        ids.append(who)
+    return ids
+
+
+def test_a_merge_that_hides_a_suspected_fragment_is_undone(tmp_path) -> None:
+    # Six accounts made together (an operation's look) and eighteen years-old accounts with
+    # plain handles, co-acting across as broadly as within: as one cluster the account
+    # anomalies are diluted (inauthenticity 0.60 against the fragment's 0.96), so the
+    # operation's fragment stays on its own and the old accounts are not flagged with it.
+    w = _world()
+    made = _made_together(w, "made", 6)
+    old = _group(w, "old", 18)
+    for i, who in enumerate(old):
+        w.accounts[[a.native_id for a in w.accounts].index(who)].created_at = T0 - timedelta(
+            days=1500 + 40 * i
+        )
+    clique(w, made, "co-share", weight=4.0, keys=8)
+    clique(w, old, "co-share", weight=4.0, keys=8)
+    _across(w, made, old, keys=3)
+    ws = w.write(tmp_path / "w")
+    off = find_networks(ws.con, replace(NetworksParams(), merge=False))
+    assert any({m["native_id"] for m in c["members"]} == set(made) for c in off.suspected)
+    result = find_networks(ws.con, NetworksParams())
+    groups = [{m["native_id"] for m in c["members"]} for c in result.clusters]
+    assert set(made) in groups
+    flagged = {m["native_id"] for c in result.suspected for m in c["members"]}
+    assert flagged >= set(made) and not flagged & set(old)
+    # the merge itself was proposed (the cross pairs pass the group test), then undone
+    params = NetworksParams()
+    sig = assess_edges(ws.con, params)
+    fused = fuse(ws.con, sig, params)
+    canon = ws.con.sql("SELECT asset_id FROM assets ORDER BY platform, kind, native_id")
+    proposed = cluster(
+        fused.pairs,
+        canon.to_arrow_table(),
+        params,
+        merge=lambda v, m: merge_fragments(ws.con, sig, v, m, fused.quantiles, params),
+    )
+    assert any(len(c.members) == 24 and len(c.parts) == 2 for c in proposed)
     ws.close()

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cibwatch.networks.indicators import compute as compute_indicators
-from cibwatch.networks.score import score_cluster
+from cibwatch.networks.score import Scored, score_cluster
 from cibwatch.networks.significance import Significance, benjamini_hochberg, poisson_logsf
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from cibwatch.networks.params import NetworksParams
 
 MIN_KEYS = 3  # fewer shared keys between two communities never merge them
+MERGE_LIKENESS = 0.85  # a merge keeps this share of its most inauthentic suspected fragment's
 ROUNDS = 20
 
 
@@ -103,13 +104,16 @@ def undo_diluting(
     layers: pa.Table,
     params: NetworksParams,
 ) -> list[Cluster]:
-    """Split a merged cluster back into its Leiden fragments when the merge dilutes evidence:
-    the merged cluster is not a suspected network but one of its fragments alone would be.
+    """Split a merged cluster back into its Leiden fragments when the merge dilutes a suspected
+    fragment: the merged cluster is not a suspected network, or its inauthenticity falls below
+    MERGE_LIKENESS of the most inauthentic suspected fragment's.
 
-    Fragments of one operation share co-actions, not necessarily the indicators that show it
-    inauthentic (a cluster of accounts with clean histories beside one with a creation burst),
-    and the merged cluster's density counts cross pairs that co-acted only weakly. A merge may
-    strengthen what is found, never hide it (as for recruits)."""
+    Co-actions say which assets act together, not whether they are made up: a fragment with a
+    creation burst and patterned handles beside one of years-old accounts with plain handles
+    may be an operation and the activists it mimics. Merged, the account anomalies are diluted
+    (and the cross pairs, which co-acted only weakly, lower the density); the fragments are
+    then reported apart, as without the merge. A merge may strengthen what is found, never
+    hide it or lend it ordinary accounts (the same rule as for recruits)."""
     merged = [i for i, c in enumerate(clusters) if c.parts]
     if not merged:
         return clusters
@@ -128,18 +132,20 @@ def undo_diluting(
     )
     ind = compute_indicators(con, members, layers, params)
 
-    def suspected(c: Cluster, key: int) -> bool:
-        return score_cluster(c.density, c.mean_weight, ind.get(key, {}), params).suspected
+    def scored(c: Cluster, key: int) -> Scored:
+        return score_cluster(c.density, c.mean_weight, ind.get(key, {}), params)
 
     out: list[Cluster] = []
     for i, c in enumerate(clusters):
-        if not c.parts or suspected(c, i):
+        whole = scored(c, i) if c.parts else None
+        parts = [scored(f, part_code[i, k]) for k, f in enumerate(c.parts)]
+        best = max((p.inauthenticity for p in parts if p.suspected), default=None)
+        if whole is None or best is None:
+            out.append(c)  # not merged, or no suspected fragment to hide
+        elif whole.suspected and whole.inauthenticity >= MERGE_LIKENESS * best:
             out.append(c)
-            continue
-        if any(suspected(frag, part_code[i, k]) for k, frag in enumerate(c.parts)):
-            out.extend(c.parts)
         else:
-            out.append(c)
+            out.extend(c.parts)
     return out
 
 
