@@ -6,8 +6,9 @@ indicators; cibwatch.detect writes them out. The steps, one module each:
 
 1. significance: a Poisson null model per signal, Simes per pair, Benjamini-Hochberg FDR;
 2. fuse: each signal's kept edges normalized and weighted into one graph;
-3. cluster: seeded Leiden (constant Potts) on the fused graph, canonical order, small dense
-   clusters kept;
+3. cluster + merge: seeded Leiden (constant Potts) on the fused graph, canonical order;
+   fragments whose co-actions with each other chance cannot explain are merged (unless that
+   dilutes a suspected fragment); small dense clusters kept;
 4. venues: Pages/Groups/channels filled by one cluster's members join it;
 5. indicators + score: coordination strength times inauthenticity, with the reasons;
 6. recruit: a suspected network takes in outside assets whose links into the network as a
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 
 register_section("networks", NetworksParams)
 
-HUB_FACTOR = 1.5
-RECRUIT_LIKENESS = 0.85  # recruits keep at least this share of the network's inauthenticity  # a member whose inside strength is this many times the median is a hub
+HUB_FACTOR = 1.5  # a member whose inside strength is this many times the median is a hub
+RECRUIT_LIKENESS = 0.85  # recruits keep at least this share of the network's inauthenticity
 
 
 @dataclass

@@ -26,8 +26,13 @@ and C and D merge when all of these hold:
 Merging is Borůvka-like: each round, every community picks its passing partner of highest
 relative intensity, the picks are joined (union-find), and the statistics, which are sums,
 are recomputed for the merged communities; rounds repeat until nothing merges. The member
-pairs linked across merged fragments ("bridges", with their fused-style weights) are returned
-so the merged cluster's density and weight count the group-level evidence.
+pairs linked across merged fragments ("bridges", with their fused-style weights) count as the
+merged cluster's edges (its density), not toward its mean weight, which stays that of the
+pairs significant on their own.
+
+Co-actions show who acts together, not who is made up, so `undo_diluting` then splits a
+merge back into its fragments when it would hide a suspected fragment or dilute its
+inauthenticity (see there).
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ class Merged:
     bridge_lo: np.ndarray
     bridge_hi: np.ndarray
     bridge_weight: np.ndarray
-    merges: int
+    merges: int  # communities absorbed into others
 
 
 def merge_fragments(
@@ -92,9 +97,9 @@ def merge_fragments(
         joined = _round(membership, va, vb, keys, mass, rates, params)
         if joined is None:
             break
-        merges += int((joined != membership).any())
+        merges += len(np.unique(membership)) - len(np.unique(joined))
         membership = joined
-    # Bridges: linked vertex pairs now in one community but not in one Leiden community.
+    # Every linked vertex pair is returned; the caller keeps as bridges those joined here.
     return Merged(membership, va, vb, weight, merges)
 
 
