@@ -127,20 +127,25 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
         counts = acts.group_by("asset_id").aggregate(n_actions=acts.count())
         keep = counts.filter(counts.n_actions >= params.min_participation).select("asset_id")
         acts = acts.semi_join(keep, "asset_id")
-    acts = acts.distinct()
-    raw_acts = acts
+    raw_acts = acts.distinct()
 
+    # Keys (whole texts, URLs) are numbered once: every later step (de-duplication, numbering,
+    # the pair join, the fold) works on an integer `kid`, and the key itself is joined back
+    # only onto the folded rows. Long string keys in every hash table made identical-text
+    # spill and crawl at 10M posts.
     popularity = acts.group_by("key").aggregate(n_k=acts.asset_id.nunique())
+    popularity = popularity.mutate(kid=ibis.row_number().over(order_by=popularity.key))
     acts = acts.join(popularity, "key").select(
         "asset_id",
-        "key",
+        "kid",
         "at",
         "item",
         "n_k",
         ts=acts.at.epoch_seconds().cast("int64"),
     )
+    acts = acts.distinct()
     acts = acts.mutate(
-        rn=ibis.row_number().over(group_by=acts.key, order_by=[acts.ts, acts.asset_id, acts.item])
+        rn=ibis.row_number().over(group_by=acts.kid, order_by=[acts.ts, acts.asset_id, acts.item])
     )
     width = max(int(math.ceil(params.window)), 1)  # block width in whole seconds
     k = params.max_neighbours
@@ -148,15 +153,15 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     acts = acts.mutate(block=block.cast("int64"))
 
     left = acts.select(
-        "key", "block", "n_k", l_asset="asset_id", l_at="at", l_ts="ts", l_rn="rn", l_item="item"
+        "kid", "block", "n_k", l_asset="asset_id", l_at="at", l_ts="ts", l_rn="rn", l_item="item"
     )
     right_cols = {"r_asset": "asset_id", "r_at": "at", "r_ts": "ts", "r_rn": "rn", "r_item": "item"}
     right = ibis.union(
-        acts.select("key", jb=acts.block, **right_cols),
-        acts.select("key", jb=acts.block - 1, **right_cols),
+        acts.select("kid", jb=acts.block, **right_cols),
+        acts.select("kid", jb=acts.block - 1, **right_cols),
         distinct=False,
     )
-    pairs = left.join(right, [left.key == right.key, left.block == right.jb])
+    pairs = left.join(right, [left.kid == right.kid, left.block == right.jb])
     cond = [
         pairs.l_rn < pairs.r_rn,
         pairs.r_ts - pairs.l_ts <= params.window,
@@ -166,7 +171,7 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     if k > 0:
         cond.append(pairs.r_rn - pairs.l_rn <= k)
     pairs = pairs.filter(*cond).select(
-        "key",
+        "kid",
         "n_k",
         "l_at",
         "r_at",
@@ -178,12 +183,15 @@ def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
     if params.min_participation > 1:
         pairs = _participation_filter(raw_acts, pairs, params.min_participation)
 
-    return pairs.group_by(["a", "b", "key"]).aggregate(
+    folded = pairs.group_by(["a", "b", "kid"]).aggregate(
         ev=pairs.count(),
         first=pairs.l_at.min(),
         last=pairs.r_at.max(),
         w=key_weight(pairs.n_k.max(), params.popularity),
     )
+    keys = popularity.select("kid", "key")
+    folded = folded.join(keys, folded.kid == keys.kid)
+    return folded.select("a", "b", "key", "ev", "first", "last", "w")
 
 
 def _participation_filter(acts: ir.Table, pairs: ir.Table, min_participation: int) -> ir.Table:
@@ -211,22 +219,26 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
     `per_key` has a, b, key, ev (co-actions), first, last (timestamps) and w (key weight).
     Signals that form pairs their own way can reuse this to produce EDGE_COLUMNS.
     """
-    ranked = per_key.mutate(
-        ex_rank=ibis.row_number().over(
-            group_by=[per_key.a, per_key.b], order_by=[per_key.first, per_key.key]
-        )
-    )
-    example = ibis.struct({"key": ranked.key, "at": ranked.first})
-    edges = ranked.group_by(["a", "b"]).aggregate(
+    # The examples are the MAX_EXAMPLES earliest keys (ties by key): collected as (at, key)
+    # structs, sorted, cut and turned into (key, at). The same as numbering the rows of each
+    # pair with a window and collecting the first ones, without a window partitioned by pair
+    # (most pairs hold one key, and that window was the costliest step of every co-action).
+    example = ibis.struct({"at": per_key.first, "key": per_key.key})
+    edges = per_key.group_by(["a", "b"]).aggregate(
         # Rounded so that engines summing in different orders give the same bits.
-        weight=(ranked.w.sum() * params.scale).round(WEIGHT_DIGITS),
-        events=ranked.ev.sum().cast("int64"),
-        keys=ranked.count().cast("int64"),
-        first_at=ranked.first.min(),
-        last_at=ranked.last.max(),
-        examples=example.collect(where=ranked.ex_rank < MAX_EXAMPLES),
+        weight=(per_key.w.sum() * params.scale).round(WEIGHT_DIGITS),
+        events=per_key.ev.sum().cast("int64"),
+        keys=per_key.count().cast("int64"),
+        first_at=per_key.first.min(),
+        last_at=per_key.last.max(),
+        ranked=example.collect(),
     )
     edges = edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
+    edges = edges.mutate(
+        examples=edges.ranked.sort()[:MAX_EXAMPLES].map(
+            lambda e: ibis.struct({"key": e.key, "at": e.at})
+        )
+    )
     return edges.select(
         asset_a=edges.a,
         asset_b=edges.b,
