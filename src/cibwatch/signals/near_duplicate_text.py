@@ -21,7 +21,7 @@ Plan, sub-quadratic at every step:
    is only paired with its next `neighbours` posts in time, so a text posted by 100k assets
    costs O(100k · neighbours). The same plan ran in the engine until the 10M-post benchmark
    (docs/benchmarks.md): there its join and de-duplication of every band's candidates held
-   several GB; band by band in numpy only the distinct candidates are kept (13 bytes each);
+   several GB; band by band in numpy only the verified pairs are kept (13 bytes each);
 4. each candidate post pair is verified once, when a band first proposes it: the share of
    equal signature positions must reach `threshold`;
 5. verified pairs are folded per asset pair; each text (fingerprint) counts once per pair,
@@ -397,14 +397,18 @@ def verified_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(d1, d2, n_k, jaccard) of every candidate pair that passes verification, by (d1, d2).
 
-    Band by band: the pairs inside the window (`window_pairs`) are looked up among the pairs
-    of the earlier bands (a sorted array of d1 * n + d2 codes); a pair seen before only
-    lowers its n_k (the smallest bucket that formed it), a new one is verified against the
-    16-bit signatures once and inserted. 13 bytes per distinct candidate, no per-band copies.
+    Band by band: the pairs inside the window (`window_pairs`) are looked up among the
+    verified pairs of the earlier bands (a sorted array of d1 * n + d2 codes); a pair found
+    there only lowers its n_k (the smallest bucket that formed it), the others are verified
+    against the 16-bit signatures and inserted when they pass. Verification does not depend
+    on the band, so a pair that passes does so in the first band that forms it. Only verified
+    pairs are held (13 bytes each): a rejected candidate is verified again in each band that
+    proposes it, which costs less than holding every distinct candidate (hundreds of
+    millions at 10M posts).
     """
     n = max(sig.shape[0], 1)
     width = sig16.shape[1] if sig16.ndim == 2 else 1
-    codes = np.zeros(0, np.int64)  # d1 * n + d2, sorted
+    codes = np.zeros(0, np.int64)  # d1 * n + d2 of the verified pairs, sorted
     n_k = np.zeros(0, np.int32)  # smallest bucket (documents) that formed the pair
     agree = np.zeros(0, np.uint8 if width < 256 else np.uint16)  # equal signature positions
     for doc, key, size in band_runs(sig, params.bands, ts, params.window):
@@ -412,24 +416,25 @@ def verified_pairs(
             doc, key, size, ts, asset, params.window, params.max_bucket_posts, params.neighbours
         )
         code = d1 * n + d2  # a pair falls in one bucket of a band at most: no repeats here
+        del d1, d2
         order = np.argsort(code)
         code, nk = code[order], nk[order].astype(np.int32)
+        del order
         pos = np.searchsorted(codes, code)
         seen = pos < len(codes)
         seen[seen] = codes[pos[seen]] == code[seen]
         at = pos[seen]
         n_k[at] = np.minimum(n_k[at], nk[seen])
-        new = ~seen
-        fresh = code[new]
+        new = np.flatnonzero(~seen)
         # Jaccard estimates are k / width exactly, so the count of equal positions is kept.
+        fresh = code[new]
         equal = np.rint(verify(sig16, fresh // n, fresh % n) * width).astype(agree.dtype)
-        codes = np.insert(codes, pos[new], fresh)
+        ok = equal / width >= params.threshold - 1e-9
+        new, equal = new[ok], equal[ok]
+        codes = np.insert(codes, pos[new], code[new])
         n_k = np.insert(n_k, pos[new], nk[new])
         agree = np.insert(agree, pos[new], equal)
-    jac = agree / width
-    ok = jac >= params.threshold - 1e-9
-    codes = codes[ok]
-    return codes // n, codes % n, n_k[ok].astype(np.int64), jac[ok]
+    return codes // n, codes % n, n_k.astype(np.int64), agree / width
 
 
 def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
