@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
 
@@ -77,3 +79,13 @@ def test_memory_limit_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CIBWATCH_MEMORY_LIMIT", "1GB'; DROP TABLE posts; --")
     with pytest.raises(WorkspaceError, match="not a size"):
         Workspace(tmp_path / "w")
+
+
+def test_default_memory_limit_is_a_quarter_of_ram(tmp_path, monkeypatch):
+    monkeypatch.delenv("CIBWATCH_MEMORY_LIMIT", raising=False)
+    quarter = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 4
+    with Workspace(tmp_path / "w") as ws:
+        limit = ws.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    value, unit = limit.split()  # DuckDB shows it cut to one decimal, e.g. '5.8 GiB'
+    gib = float(value) * {"MiB": 2**-10, "GiB": 1.0, "TiB": 2**10}[unit]
+    assert abs(gib - max(quarter, 2**30) / 2**30) < 0.1

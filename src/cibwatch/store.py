@@ -203,6 +203,15 @@ def _memory_setting(value: str) -> str:
     return value.strip()
 
 
+def default_memory_limit() -> str:
+    """A quarter of physical memory, at least 1 GiB ('' where the size cannot be read)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return ""
+    return f"{max(total // 4, 1 << 30) >> 20}MiB"
+
+
 class Workspace:
     """A workspace folder: `cibwatch.duckdb` with the normalized tables, and `out/` for outputs.
 
@@ -229,8 +238,10 @@ class Workspace:
             self.con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"cannot open {self.db_path}: {exc}") from exc
-        # DuckDB spills to disk beyond this (default: 80 % of RAM); e.g. CIBWATCH_MEMORY_LIMIT=1.5GB
-        limit = os.environ.get("CIBWATCH_MEMORY_LIMIT")
+        # DuckDB spills to disk (W/cibwatch.duckdb.tmp) beyond this; e.g. CIBWATCH_MEMORY_LIMIT=1.5GB.
+        # DuckDB's own default, 80 % of RAM, leaves nothing for the Arrow and numpy work of the
+        # signals and networks stages in the same process: cibwatch's default is a quarter.
+        limit = os.environ.get("CIBWATCH_MEMORY_LIMIT") or default_memory_limit()
         if limit:
             try:
                 self.con.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
