@@ -412,29 +412,54 @@ def verified_pairs(
     n_k = np.zeros(0, np.int32)  # smallest bucket (documents) that formed the pair
     agree = np.zeros(0, np.uint8 if width < 256 else np.uint16)  # equal signature positions
     for doc, key, size in band_runs(sig, params.bands, ts, params.window):
-        d1, d2, nk = window_pairs(
-            doc, key, size, ts, asset, params.window, params.max_bucket_posts, params.neighbours
+        added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        # Slices of whole keys, so that one slice's candidates, not a band's, are in memory.
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+        cuts = np.unique(
+            np.r_[starts[np.searchsorted(starts, np.arange(0, len(key), _PAIR_ROWS))], len(key)]
         )
-        code = d1 * n + d2  # a pair falls in one bucket of a band at most: no repeats here
-        del d1, d2
-        order = np.argsort(code)
-        code, nk = code[order], nk[order].astype(np.int32)
-        del order
-        pos = np.searchsorted(codes, code)
-        seen = pos < len(codes)
-        seen[seen] = codes[pos[seen]] == code[seen]
-        at = pos[seen]
-        n_k[at] = np.minimum(n_k[at], nk[seen])
-        new = np.flatnonzero(~seen)
-        # Jaccard estimates are k / width exactly, so the count of equal positions is kept.
-        fresh = code[new]
-        equal = np.rint(verify(sig16, fresh // n, fresh % n) * width).astype(agree.dtype)
-        ok = equal / width >= params.threshold - 1e-9
-        new, equal = new[ok], equal[ok]
-        codes = np.insert(codes, pos[new], code[new])
-        n_k = np.insert(n_k, pos[new], nk[new])
-        agree = np.insert(agree, pos[new], equal)
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+            d1, d2, nk = window_pairs(
+                doc[lo:hi],
+                key[lo:hi],
+                size[lo:hi],
+                ts,
+                asset,
+                params.window,
+                params.max_bucket_posts,
+                params.neighbours,
+            )
+            code = d1 * n + d2  # a pair falls in one bucket of a band at most: no repeats
+            del d1, d2
+            order = np.argsort(code)
+            code, nk = code[order], nk[order].astype(np.int32)
+            del order
+            pos = np.searchsorted(codes, code)
+            seen = pos < len(codes)
+            seen[seen] = codes[pos[seen]] == code[seen]
+            at = pos[seen]
+            n_k[at] = np.minimum(n_k[at], nk[seen])
+            fresh, fresh_nk = code[~seen], nk[~seen]
+            del code, nk, pos, seen
+            # Jaccard estimates are k / width exactly, so the count of equal positions is kept.
+            equal = np.rint(verify(sig16, fresh // n, fresh % n) * width).astype(agree.dtype)
+            ok = equal / width >= params.threshold - 1e-9
+            added.append((fresh[ok], fresh_nk[ok], equal[ok]))
+        if not added:
+            continue
+        # Slices hold disjoint pairs (a pair shares one key in a band), each sorted by code.
+        new_codes = np.concatenate([a[0] for a in added])
+        order = np.argsort(new_codes, kind="stable")
+        new_codes = new_codes[order]
+        at = np.searchsorted(codes, new_codes)
+        codes = np.insert(codes, at, new_codes)
+        n_k = np.insert(n_k, at, np.concatenate([a[1] for a in added])[order])
+        agree = np.insert(agree, at, np.concatenate([a[2] for a in added])[order])
     return codes // n, codes % n, n_k.astype(np.int64), agree / width
+
+
+# Band rows paired at a time in verified_pairs (whole keys; a boilerplate key can exceed it).
+_PAIR_ROWS = 1 << 19
 
 
 def verify(sig: np.ndarray, d1: np.ndarray, d2: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
