@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from cibwatch.networks import NetworksParams, find_networks
 from cibwatch.networks.indicators import _evidence, _lower_bound, compute
 from cibwatch.networks.places import resolve_offset
-from cibwatch.networks.score import coordination, score_cluster
+from cibwatch.networks.score import coordination, group_density, score_cluster
 from cibwatch.signals import run_signals
 from network_worlds import PERSIAN, T0, World, cib_world
 
@@ -201,3 +202,47 @@ def test_the_reason_names_what_could_not_be_measured() -> None:
     assert not s.suspected
     assert "no data for creation_burst" in s.why and "automation" in s.why
     assert "single_purpose" not in s.why
+
+
+def _merged_graph(
+    n_frag: int, frag_size: int, p_inside: float, p_cross: float, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One merged community of `n_frag` Leiden fragments: pairs inside a fragment linked with
+    probability p_inside, cross pairs with p_cross (fixed seed)."""
+    rng = np.random.default_rng(seed)
+    n = n_frag * frag_size
+    fragment = np.repeat(np.arange(n_frag), frag_size)
+    lo, hi = np.triu_indices(n, k=1)
+    p = np.where(fragment[lo] == fragment[hi], p_inside, p_cross)
+    keep = rng.random(len(lo)) < p
+    return np.zeros(n, dtype=np.int64), fragment, lo[keep], hi[keep]
+
+
+def test_a_large_sparse_operation_is_coordinated_at_group_level() -> None:
+    # A 600-account operation merged from 20 fragments: every fragment co-acts with every
+    # other on half its cross pairs (as the scale-10 cross-platform operation); an organic
+    # merge of the same size whose fragments touch on a tenth of their cross pairs.
+    op = _merged_graph(20, 30, 0.6, 0.5, seed=7)
+    org = _merged_graph(20, 30, 0.6, 0.1, seed=8)
+    op_raw = len(op[2]) / (600 * 599 / 2)
+    org_raw = len(org[2]) / (600 * 599 / 2)
+    op_group = float(group_density(*op, P.merge_share)[0])
+    org_group = float(group_density(*org, P.merge_share)[0])
+    assert op_raw < 0.55 and op_group > 0.95  # linked as groups: raw pair density understates
+    assert org_group == pytest.approx(org_raw)  # fragments not linked as groups: nothing added
+    # An unmerged community (one fragment) keeps its pair density.
+    one = _merged_graph(1, 40, 0.5, 0.0, seed=9)
+    assert float(group_density(*one, P.merge_share)[0]) == pytest.approx(len(one[2]) / 780)
+
+    # Scored: the operation (creation burst, duplicate text, persistence; no clients or
+    # locations, as on Facebook) weakly linked pair by pair (w̄ 0.4); the organic merge of
+    # long-lived accounts strongly linked (w̄ 1.0) but with no account anomalies.
+    op_ind = {"creation_burst": 0.7, "young_accounts": 0.3, "single_purpose": 0.6}
+    op_ind |= {"duplicate_content": 0.9, "persistence": 1.0, "long_lived": 0.0}
+    org_ind = {"creation_burst": 0.0, "young_accounts": 0.0, "handle_pattern": 0.1}
+    org_ind |= {"single_purpose": 0.5, "duplicate_content": 0.4, "persistence": 0.5}
+    org_ind |= {"long_lived": 0.8, "automation": 0.0}
+    assert not score_cluster(op_raw, 0.4, op_ind, P).suspected
+    assert score_cluster(op_group, 0.4, op_ind, P).suspected
+    assert not score_cluster(org_group, 1.0, org_ind, P).suspected
+    assert not score_cluster(1.0, 1.0, org_ind, P).suspected  # even as a clique

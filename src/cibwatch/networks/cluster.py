@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from cibwatch.networks.merge import Merged
 from cibwatch.networks.params import NetworksParams
+from cibwatch.networks.score import group_density
 
 SMALL = 10  # clusters below this size must be dense to be kept
 # Leiden passes: two reach 99.9 % of the converged CPM quality at scale 10 in a fifth of the
@@ -37,7 +38,7 @@ class Cluster:
     id: str
     members: list[int]
     edges: int  # member pairs linked: significant pairs, and bridges between merged fragments
-    density: float  # edges / member pairs
+    density: float  # edges / member pairs (merged: links across fragments at group level)
     weight: float  # sum of fused weights of the significant pairs inside
     strength: dict[int, float] = field(default_factory=dict)  # member -> fused weight inside
     kept_edges: int = 0  # significant pairs inside (edges - kept_edges are bridges)
@@ -106,10 +107,11 @@ def cluster(
     bridge = (membership[blo] == membership[bhi]) & (leiden[blo] != leiden[bhi])
     bridge &= ~np.isin(blo * len(vid) + bhi, lo * len(vid) + hi)
     is_kept = np.r_[np.ones(len(lo), bool), np.zeros(int(bridge.sum()), bool)]
+    link_lo, link_hi = np.concatenate([lo, blo[bridge]]), np.concatenate([hi, bhi[bridge]])
     out = _build(
         vid,
-        np.concatenate([lo, blo[bridge]]),
-        np.concatenate([hi, bhi[bridge]]),
+        link_lo,
+        link_hi,
         np.concatenate([w, np.round(merged.bridge_weight[bridge], 9)]),
         is_kept,
         membership,
@@ -126,6 +128,11 @@ def cluster(
             h = int(host[comm])
             if h in out and joined[h] > 1:
                 out[h].parts.append(frag)
+        # A merged cluster's density counts cross-fragment links at group level (see score.py).
+        dens = group_density(membership, leiden, link_lo, link_hi, params.merge_share)
+        for comm, c in out.items():
+            if joined[comm] > 1:
+                c.density = float(dens[comm])
     return list(out.values())
 
 
