@@ -128,8 +128,12 @@ def find_networks(
                 before = score_cluster(cl.density, mean_w, indicators.get(g, {}), params)
                 after = score_cluster(cl.density, mean_w, regrown.get(g, {}), params)
                 # Recruits must look like the network they join: if they dilute its
-                # inauthenticity (ordinary accounts pulled in by a busy member), none join.
-                if after.inauthenticity >= RECRUIT_LIKENESS * before.inauthenticity:
+                # inauthenticity (ordinary accounts pulled in by a busy member), or take it
+                # below the threshold (they may strengthen what is found, never hide it),
+                # none join.
+                if after.suspected and (
+                    after.inauthenticity >= RECRUIT_LIKENESS * before.inauthenticity
+                ):
                     indicators[g] = regrown[g]
                 else:
                     del recruits[g]
