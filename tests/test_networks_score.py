@@ -230,6 +230,15 @@ def test_a_large_sparse_operation_is_coordinated_at_group_level() -> None:
     org_group = float(group_density(*org, P.merge_share)[0])
     assert op_raw < 0.55 and op_group > 0.95  # linked as groups: raw pair density understates
     assert org_group == pytest.approx(org_raw)  # fragments not linked as groups: nothing added
+    # A lone account linked to half of a fragment is no group: its links count one by one.
+    clique_lo, clique_hi = np.triu_indices(10, k=1)
+    lone = (
+        np.zeros(11, dtype=np.int64),
+        np.r_[np.zeros(10, dtype=np.int64), 1],
+        np.r_[clique_lo, np.arange(5)],
+        np.r_[clique_hi, np.full(5, 10)],
+    )
+    assert float(group_density(*lone, P.merge_share)[0]) == pytest.approx(50 / 55)
     # An unmerged community (one fragment) keeps its pair density.
     one = _merged_graph(1, 40, 0.5, 0.0, seed=9)
     assert float(group_density(*one, P.merge_share)[0]) == pytest.approx(len(one[2]) / 780)

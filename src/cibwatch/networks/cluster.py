@@ -129,9 +129,7 @@ def cluster(
             if h in out and joined[h] > 1:
                 out[h].parts.append(frag)
         # A merged cluster's density counts cross-fragment links at group level (see score.py).
-        dens = group_density(
-            membership, leiden, link_lo, link_hi, params.merge_share, params.min_size
-        )
+        dens = group_density(membership, leiden, link_lo, link_hi, params.merge_share)
         for comm, c in out.items():
             if joined[comm] > 1:
                 c.density = float(dens[comm])

@@ -10,12 +10,12 @@ strong multi-signal links push it to 1; a loose cluster (one hub, many spokes) s
 A cluster merged from Leiden fragments (cibwatch.networks.merge) has links established at two
 levels, and its density counts each at its own level (`group_density`): inside a fragment a
 pair is linked when the pair test kept it; across two fragments, when the two are linked as
-groups — both have at least `min_size` members and at least `merge_share` of their cross pairs
-co-acted, the breadth the merge asks of fragments of one group — and otherwise only the cross
-pairs that co-acted. Raw pair density
-penalizes exactly the large operations: pair by pair the test keeps a tenth of a big
-operation's links, and no large group is a clique of co-actions (scale-10 seed 104: the
-967-asset cross-platform operation co-acted on 54 % of its member pairs, 80 % at group level).
+groups — both have 2+ members (the communities the merge tests) and at least `merge_share` of
+their cross pairs co-acted, the breadth the merge asks of fragments of one group — and
+otherwise only the cross pairs that co-acted (a lone account's links count one by one).
+Raw pair density penalizes exactly the large operations: pair by pair the test keeps a tenth
+of a big operation's links, and no large group is a clique of co-actions (scale-10 seed 104:
+the 967-asset cross-platform operation co-acted on 54 % of its member pairs).
 
 inauthenticity combines two groups of indicators (cibwatch.networks.indicators) by noisy-OR,
 each indicator x_i in [0, 1] with weight β_i (ACCOUNT_WEIGHTS, BEHAVIOUR_WEIGHTS):
@@ -102,17 +102,17 @@ def group_density(
     lo: np.ndarray,
     hi: np.ndarray,
     share: float,
-    min_group: int = 3,
+    min_group: int = 2,
 ) -> np.ndarray:
     """Density per community of `membership`, counting links at the level they were found.
 
     `fragment` is each vertex's Leiden community (nested in `membership`), (lo, hi) the vertex
     pairs that count as links (significant pairs and, across fragments, pairs that co-acted).
     A pair inside one fragment counts when linked; the cross pairs of two fragments of one
-    community, both of at least `min_group` members, all count when at least `share` of them
-    are linked (the two fragments are linked as groups), else only those linked. A lone
-    account or pair is no group: its few links into a fragment count one by one. For an
-    unmerged community this is its pair density.
+    community, both of at least `min_group` members (the merge step tests communities of 2+
+    assets as groups), all count when at least `share` of them are linked (the two fragments
+    are linked as groups), else only those linked. A lone account is no group: its few links
+    into a fragment count one by one. For an unmerged community this is its pair density.
     """
     n_comm = int(membership.max()) + 1 if len(membership) else 0
     size = np.bincount(membership, minlength=n_comm).astype(np.float64)
