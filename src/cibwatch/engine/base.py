@@ -63,6 +63,9 @@ class Engine:
     def release(self, name: str) -> None:
         """Let go of a table put on this engine by `from_arrow` (its memory can be freed)."""
 
+    def trim_memory(self) -> None:
+        """Give back memory the engine keeps cached between queries (before numpy work)."""
+
     def materialize(self, expr: ibis.Table, name: str) -> str:
         """Run `expr` into the workspace's DuckDB as temporary table `name`; return the name.
 

@@ -173,7 +173,11 @@ class Context:
             ) from None
 
     def to_arrow(self, expr: ibis.Table) -> pa.Table:
-        return self.engine.to_arrow(expr)
+        """Run `expr` into an Arrow table; the engine then gives back its cached memory, since
+        a signal pulls a table out to work on it in numpy."""
+        out = self.engine.to_arrow(expr)
+        self.engine.trim_memory()
+        return out
 
     def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
         out = self.engine.from_arrow(name, table)

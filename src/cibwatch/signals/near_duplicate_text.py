@@ -157,7 +157,9 @@ def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams) -> pa.Tabl
     sig16 = sigs.values.astype(np.uint16)
     # Band keys (8 bytes per band) replace the 32-bit signatures (4 bytes per value, 4 values
     # per band), which are then let go: half the memory at 10M posts.
-    keys = minhash.band_keys(sigs.values, params.bands)
+    keys = np.empty((len(sigs.index), params.bands), np.int64)
+    for j in range(params.bands):  # one band at a time: no temporaries of the whole matrix
+        keys[:, j] = minhash.band_keys(sigs.values, params.bands, only=j)
     sigs = minhash.Signatures(sigs.index, np.zeros((0, 0), np.uint32), sigs.fingerprint)
     d1, d2, n_k, jac = verified_pairs(keys, sig16, ts, asset, params)
     del sig16, keys

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from cibwatch.errors import ConfigError
 from cibwatch.signals.base import Context, check_edge_schema, get_signal
 
@@ -137,7 +135,8 @@ def run_signals(
                 f"UNION SELECT asset_b FROM {tmp})) FROM {tmp}"
             ).fetchall()[0]
             staged.append((name, tmp))
-            _give_back_memory(ws)
+            # The next signal's numpy/Arrow work gets the memory DuckDB cached for this one.
+            eng.trim_memory()
             report.runs.append(SignalRun(name, int(edges), int(assets), time.perf_counter() - t0))
         _replace_edges(ws, staged)
         if progress:
@@ -148,23 +147,6 @@ def run_signals(
             eng.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _give_back_memory(ws: Workspace) -> None:
-    """Make DuckDB write its cached blocks (the staged edges) out and return the memory.
-
-    DuckDB keeps what it has used up to its memory_limit; the next signal may need that memory
-    for Arrow and numpy work (MinHash signatures, band keys) that DuckDB does not see. Lowering
-    the limit for a moment evicts to the temp directory; at 10M posts this halved the peak.
-    """
-    limit = ws.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    try:
-        ws.con.execute("SET memory_limit = '256MiB'")
-    except duckdb.Error:
-        pass  # some blocks are pinned: leave them, nothing is lost
-    finally:
-        # The value is DuckDB's own rendering of the limit (e.g. '5.8 GiB'), not input.
-        ws.con.execute(f"SET memory_limit = '{limit}'")
 
 
 # Examples are sorted by (time, key) so the evidence JSON is the same on every engine.
