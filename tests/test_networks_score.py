@@ -12,7 +12,7 @@ import pytest
 from cibwatch.networks import NetworksParams, find_networks
 from cibwatch.networks.indicators import _evidence, _lower_bound, compute
 from cibwatch.networks.places import resolve_offset
-from cibwatch.networks.score import coordination, group_density, score_cluster
+from cibwatch.networks.score import coordination, group_density, may_join, score_cluster
 from cibwatch.signals import run_signals
 from network_worlds import PERSIAN, T0, World, cib_world
 
@@ -255,3 +255,17 @@ def test_a_large_sparse_operation_is_coordinated_at_group_level() -> None:
     assert score_cluster(op_group, 0.4, op_ind, P).suspected
     assert not score_cluster(org_group, 1.0, org_ind, P).suspected
     assert not score_cluster(1.0, 1.0, org_ind, P).suspected  # even as a clique
+
+
+def test_recruits_never_hide_a_network() -> None:
+    # A network just over the threshold on account anomalies; recruits that dilute them a
+    # little keep 85 % of its inauthenticity, but take it below the threshold: refused.
+    ind = {"creation_burst": 0.6, "young_accounts": 0.2, "single_purpose": 0.0}
+    before = score_cluster(1.0, 2.0, ind, P)
+    slightly = score_cluster(1.0, 2.0, {**ind, "creation_burst": 0.55}, P)
+    diluted = score_cluster(1.0, 2.0, {**ind, "creation_burst": 0.5}, P)
+    assert before.suspected and slightly.suspected and not diluted.suspected
+    assert diluted.inauthenticity >= 0.85 * before.inauthenticity
+    assert not may_join(before, diluted, 0.85)
+    assert may_join(before, slightly, 0.85)
+    assert not may_join(before, slightly, 0.99)  # dilutes more than allowed

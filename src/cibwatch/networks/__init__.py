@@ -31,7 +31,7 @@ from cibwatch.networks.indicators import compute as compute_indicators
 from cibwatch.networks.merge import Merged, merge_fragments, undo_diluting
 from cibwatch.networks.params import NetworksParams
 from cibwatch.networks.recruit import recruit
-from cibwatch.networks.score import score_cluster
+from cibwatch.networks.score import may_join, score_cluster
 from cibwatch.networks.significance import Significance, assess_edges
 from cibwatch.networks.venues import attach_venues
 
@@ -131,9 +131,7 @@ def find_networks(
                 # inauthenticity (ordinary accounts pulled in by a busy member), or take it
                 # below the threshold (they may strengthen what is found, never hide it),
                 # none join.
-                if after.suspected and (
-                    after.inauthenticity >= RECRUIT_LIKENESS * before.inauthenticity
-                ):
+                if may_join(before, after, RECRUIT_LIKENESS):
                     indicators[g] = regrown[g]
                 else:
                     del recruits[g]

@@ -137,6 +137,13 @@ def group_density(
     return np.divide(links, pairs, out=np.zeros(n_comm), where=pairs > 0)
 
 
+def may_join(before: Scored, after: Scored, likeness: float) -> bool:
+    """Whether assets may join a suspected network (scored `before` and `after` they join):
+    with them it must stay suspected and keep `likeness` of its inauthenticity. Joiners may
+    strengthen what is found, never hide it or lend it ordinary accounts."""
+    return after.suspected and after.inauthenticity >= likeness * before.inauthenticity
+
+
 def coverage(ind: dict[str, Any]) -> float:
     """Share of the indicators' total weight (β) that was measured for this cluster."""
     weights = {**ACCOUNT_WEIGHTS, **BEHAVIOUR_WEIGHTS}
