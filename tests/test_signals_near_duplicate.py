@@ -256,3 +256,18 @@ def test_edges_do_not_depend_on_input_order(ws):
     assert strip == {k: {c: v for c, v in e.items() if c != "evidence"} for k, e in again.items()}
     for (a, b), e in first.items():
         assert a < b and e["weight"] >= 0 and e["events"] >= 1 and e["keys"] >= 1
+
+
+def test_edges_do_not_depend_on_pairing_slices(ws, monkeypatch):
+    from cibwatch.signals import near_duplicate_text
+
+    rng = random.Random(6)
+    greeting = "جمعه همگی بخیر، روزتون پر از شادی و آرامش باشه دوستان عزیز 🌹"
+    posts = [(a, rng.randint(0, 3600), greeting) for a in range(1, 300)]
+    posts += [(400 + i, 300 * i, v) for i, v in enumerate([BASE, *VARIANTS])]
+    whole = run(ws(posts))
+    # Slices of a few band rows each: every key boundary becomes a cut, and long keys
+    # (the greeting's) run past the last multiple of the slice size.
+    monkeypatch.setattr(near_duplicate_text, "_PAIR_ROWS", 7)
+    sliced = run(ws(posts))
+    assert sliced == whole and len(whole) > 300

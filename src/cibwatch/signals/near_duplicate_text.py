@@ -425,10 +425,10 @@ def verified_pairs(
     for doc, key, size in band_runs(sig, params.bands, ts, params.window):
         added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         # Slices of whole keys, so that one slice's candidates, not a band's, are in memory.
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-        cuts = np.unique(
-            np.r_[starts[np.searchsorted(starts, np.arange(0, len(key), _PAIR_ROWS))], len(key)]
-        )
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        # The first key start at or after every multiple of _PAIR_ROWS (none past the end).
+        at = np.searchsorted(starts, np.arange(0, len(key), _PAIR_ROWS))
+        cuts = np.unique(np.r_[starts[at[at < len(starts)]], len(key)])
         for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
             d1, d2, nk = window_pairs(
                 doc[lo:hi],
@@ -466,7 +466,7 @@ def verified_pairs(
         codes = np.insert(codes, at, new_codes)
         n_k = np.insert(n_k, at, np.concatenate([a[1] for a in added])[order])
         agree = np.insert(agree, at, np.concatenate([a[2] for a in added])[order])
-    return codes // n, codes % n, n_k.astype(np.int64), agree / width
+    return codes // n, codes % n, n_k.astype(np.int64), agree.astype(np.float64) / width
 
 
 # Band rows paired at a time in verified_pairs (whole keys; a boilerplate key can exceed it).
