@@ -141,19 +141,6 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         ) k
         ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
     """)
-    # The URL, hashtag and mention lists of the new posts, in one pass: given by the adapter or
-    # extracted from the text.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _cw_post_lists AS
-        SELECT k.post_id,
-               coalesce(p.urls, regexp_extract_all(p.text, $url)) AS urls,
-               coalesce(p.hashtags, regexp_extract_all(p.text, $tag, 1)) AS hashtags,
-               coalesce(p.mentions, regexp_extract_all(p.text, $mention, 1)) AS mentions
-        FROM stg_posts p JOIN _cw_keep k ON p.line = k.line
-        """,
-        {"url": URL_RE, "tag": HASHTAG_RE, "mention": MENTION_RE},
-    )
     con.execute("""
         CREATE OR REPLACE TEMP VIEW _cw_posts AS
         SELECT k.post_id, p.*, a.asset_id, v.asset_id AS venue_id
@@ -177,6 +164,22 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         """,
         [source_id],
     )
+    # The URL, hashtag and mention lists of the new posts, in one pass: given by the adapter or
+    # extracted from the text.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _cw_post_lists AS
+        SELECT k.post_id,
+               coalesce(p.urls, regexp_extract_all(p.text, $url)) AS urls,
+               coalesce(p.hashtags, regexp_extract_all(p.text, $tag, 1)) AS hashtags,
+               coalesce(p.mentions, regexp_extract_all(p.text, $mention, 1)) AS mentions
+        FROM stg_posts p JOIN _cw_keep k ON p.line = k.line
+        """,
+        {"url": URL_RE, "tag": HASHTAG_RE, "mention": MENTION_RE},
+    )
+    # The staged posts are no longer needed: free their memory before the link tables.
+    con.execute("DROP VIEW _cw_posts")
+    con.execute("DROP TABLE stg_posts")
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _cw_post_urls AS
@@ -222,7 +225,6 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         WHERE ltrim(trim(raw), '@') <> ''
     """)
     inserted = _count(con, "_cw_keep")
-    con.execute("DROP VIEW _cw_posts")
     for t in ("_cw_keep", "_cw_post_lists", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
         con.execute(f"DROP TABLE {t}")
     return inserted, staged - inserted
