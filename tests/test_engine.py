@@ -38,6 +38,25 @@ def test_duckdb_engine_reads_the_store_in_place(tmp_path):
     ws.close()
 
 
+def test_trim_memory_restores_the_exact_limit(tmp_path, monkeypatch):
+    # DuckDB shows limits rounded ('5.8 GiB'); trimming must not drift the limit it restores.
+    monkeypatch.setenv("CIBWATCH_MEMORY_LIMIT", "1234MiB")
+    ws = Workspace(tmp_path / "w")
+    eng = connect("duckdb", ws)
+
+    def limit() -> str:
+        return ws.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+    before = limit()
+    for _ in range(3):
+        eng.trim_memory()
+    assert limit() == before == "1.2 GiB"
+    # Setting DuckDB's rendering back loses a little each time: 1.2 GiB shows as 1.1 GiB.
+    ws.con.execute(f"SET memory_limit = '{before}'")
+    assert limit() != before
+    ws.close()
+
+
 def test_capabilities_are_data_and_missing_ones_are_named(tmp_path):
     assert set(CAPABILITIES) == set(ENGINES)
     ws = Workspace(tmp_path / "w")

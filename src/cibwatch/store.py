@@ -242,9 +242,12 @@ class Workspace:
         # DuckDB's own default, 80 % of RAM, leaves nothing for the Arrow and numpy work of the
         # signals and networks stages in the same process: cibwatch's default is a quarter.
         limit = os.environ.get("CIBWATCH_MEMORY_LIMIT") or default_memory_limit()
+        # The limit as set (DuckDB shows it rounded), for stages that lower it for a moment.
+        self.memory_limit: str | None = None
         if limit:
             try:
-                self.con.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
+                self.memory_limit = _memory_setting(limit)
+                self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
             except duckdb.Error as exc:
                 raise WorkspaceError(f"CIBWATCH_MEMORY_LIMIT={limit!r}: {exc}") from exc
         if not read_only:

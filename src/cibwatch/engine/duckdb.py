@@ -46,13 +46,15 @@ class DuckDBEngine(Engine):
         # it evict (to its temp directory) and free, so the numpy/Arrow work that follows has
         # the room. At 10M posts this was the difference between ~6 and ~11 GB peaks.
         con = self.workspace.con
-        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        # The limit the workspace set (validated there), else DuckDB's own rendering of it.
+        limit = getattr(self.workspace, "memory_limit", None) or str(
+            con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        )
         try:
             con.execute("SET memory_limit = '256MiB'")
         except duckdb.Error:
             pass  # some blocks are pinned: leave them, nothing is lost
         finally:
-            # DuckDB's own rendering of the limit (e.g. '5.8 GiB'), not input.
             con.execute(f"SET memory_limit = '{limit}'")
 
     def materialize(self, expr: ibis.Table, name: str) -> str:
