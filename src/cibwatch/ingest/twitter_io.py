@@ -46,8 +46,6 @@ TWEET_COLUMNS = (
     "user_mentions",
     "poll_choices",
 )
-# The users file holds the account columns of the tweets file, in the same order.
-USER_COLUMNS = TWEET_COLUMNS[1:11]
 # The columns without which a file cannot be read as a tweets file at all.
 REQUIRED_TWEETS = ("tweetid", "userid", "tweet_text", "tweet_time")
 REQUIRED_USERS = ("userid", "user_screen_name")
