@@ -40,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import igraph as ig
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -215,21 +216,11 @@ def _round(
     order = np.lexsort((dst, pv, -score, src))
     first = np.r_[True, src[order][1:] != src[order][:-1]]
     best_src, best_dst = src[order][first], dst[order][first]
-    parent = np.arange(len(size))
-    for s, d in zip(best_src.tolist(), best_dst.tolist(), strict=True):
-        rs, rd = _find(parent, s), _find(parent, d)
-        if rs != rd:
-            parent[max(rs, rd)] = min(rs, rd)
-    roots = np.array([_find(parent, i) for i in range(len(size))])
-    _, relabel = np.unique(roots, return_inverse=True)
+    # Communities joined through best partners, transitively. igraph numbers components in
+    # order of their lowest community, so labels follow the communities' order.
+    groups = ig.Graph(n=len(size), edges=np.column_stack([best_src, best_dst]).tolist())
+    relabel = np.asarray(groups.connected_components().membership, dtype=np.int64)
     return relabel[membership]
-
-
-def _find(parent: np.ndarray, i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = int(parent[i])
-    return i
 
 
 def _vertex_pairs(
