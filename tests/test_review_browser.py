@@ -67,6 +67,14 @@ class Watch:
         page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
 
 
+def settle_and_close(page_or_context) -> None:
+    """Closes a page, or a context and its pages, while the server still runs: a page still
+    loading a resource when the server stops logs ERR_CONNECTION_REFUSED, a failure by chance."""
+    for page in getattr(page_or_context, "pages", [page_or_context]):
+        page.wait_for_load_state("networkidle")
+    page_or_context.close()
+
+
 def log_in(page, base: str, token: str, actor: str, start: str = "/networks") -> None:
     page.goto(base + start)
     assert "/login" in page.url
@@ -132,7 +140,7 @@ def test_analyst_reviews_evidence_and_records_a_takedown(browser, tmp_path):
         page.goto(base + "/networks?status=taken+down")
         assert page.locator("#network-table tbody tr").count() == 1
         assert "taken down" in page.locator("#network-table").inner_text()
-    context.close()
+        settle_and_close(context)
     assert watch.problems == []
 
 
@@ -160,7 +168,7 @@ def test_large_network_draws_on_canvas_and_clicks_through(browser, tmp_path):
         page.wait_for_selector("#graph[data-nodes]")
         page.evaluate("window.cibwatchGraph.tapEdge(0)")
         page.wait_for_url("**/evidence?**")
-    page.close()
+        settle_and_close(page)
     assert watch.problems == []
 
 
@@ -197,7 +205,7 @@ def test_hostile_world_runs_no_script_and_keeps_its_layout(browser, tmp_path):
         page.goto(f"{base}/networks/{nid}")
         page.wait_for_selector("#graph[data-nodes]")
         assert page.get_attribute("#graph", "data-nodes") == str(len(info["net1"]))
-    context.close()
+        settle_and_close(context)
     assert watch.problems == []
 
 
@@ -221,7 +229,7 @@ def test_takedown_appears_in_the_regenerated_report(browser, tmp_path):
         page.wait_for_url("**/report", timeout=120_000)
         text = page.locator("body").inner_text().lower()
         assert "taken down" in text and "net-1" in text
-    page.close()
+        settle_and_close(page)
     with (path / "out" / "assets.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     net1 = [r for r in rows if r["network"] == "net-1"]
