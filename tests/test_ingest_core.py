@@ -176,6 +176,48 @@ def test_wrong_format_names_file_and_columns(ws, tmp_path):
         ingest_file(ws, path)
 
 
+def _content(con) -> dict[str, list]:
+    """Everything a tweets file put in the store, keyed by native ids (not by the ids given)."""
+    sql = {
+        "assets": "SELECT * EXCLUDE (asset_id, source_id) FROM assets",
+        "posts": "SELECT p.* EXCLUDE (post_id, asset_id, venue_id, source_id), a.native_id "
+        "FROM posts p JOIN assets a USING (asset_id)",
+        "post_urls": "SELECT p.native_id, u.* EXCLUDE (post_id) FROM post_urls u JOIN posts p USING (post_id)",
+        "post_hashtags": "SELECT p.native_id, h.* EXCLUDE (post_id) "
+        "FROM post_hashtags h JOIN posts p USING (post_id)",
+        "post_mentions": "SELECT p.native_id, m.* EXCLUDE (post_id) "
+        "FROM post_mentions m JOIN posts p USING (post_id)",
+    }
+    return {t: sorted(con.execute(q).fetchall(), key=repr) for t, q in sql.items()}
+
+
+def test_clean_file_fast_path_stores_what_the_general_path_stores(tmp_path, monkeypatch):
+    # A file with nothing to quarantine is staged in one pass over the reader; a file with a
+    # bad row takes the general path. The rows they share must be stored the same way.
+    from cibwatch.ingest import twitter_io
+
+    lines = TWEETS.read_bytes().splitlines()
+    clean = tmp_path / "clean.csv"
+    # The clean file: every good row, one of them twice (a duplicate), stray header spaces.
+    clean.write_bytes(b"\n".join([b" " + lines[0], *lines[1:4], lines[2]]) + b"\n")
+    general = Workspace(tmp_path / "general")
+    res = ingest_file(general, TWEETS)
+    assert res.quarantined == 1
+    fast = Workspace(tmp_path / "fast")
+
+    def general_path(*args, **kwargs):
+        raise AssertionError("the clean file took the general path")
+
+    monkeypatch.setattr(twitter_io, "read_csv_lines", general_path)
+    res = ingest_file(fast, clean)
+    assert (res.rows_read, res.posts, res.duplicates, res.quarantined) == (4, 3, 1, 0)
+    assert _content(fast.con) == _content(general.con)
+    # Staged posts keep their file lines: the duplicate (line 5) is not the one kept.
+    assert q(fast, "SELECT count(*) FROM posts WHERE post_id > 3") == [(0,)]
+    general.close()
+    fast.close()
+
+
 def test_reingest_adds_nothing(ws):
     ingest_file(ws, TWEETS)
     ingest_file(ws, USERS)

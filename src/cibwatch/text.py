@@ -111,8 +111,14 @@ def normalize_columns(relation: str, column: str, out: str = "norm") -> str:
     # string; plain Persian or Latin text skips all three.
     rare = f"{NEEDS_NFKC_RE}|[{_FROM}]|{STRIP_RE}"
     zwnj = "replace(_cw_x, '\u200c', ' ')"
+    # lower() and trim() cost as much as a regex on Persian text; both are skipped where they
+    # cannot change anything. A string the rare regex passes holds only ASCII, Arabic letters
+    # and ZWNJ/ZWJ, so only A-Z can change case; after the space step only ' ' is left to trim.
+    lower = "CASE WHEN _cw_r OR regexp_matches(_cw_x, '[A-Z]') THEN lower(_cw_x) ELSE _cw_x END"
     return f"""
-    SELECT * EXCLUDE (_cw_x, _cw_r), trim(lower(_cw_x)) AS {out} FROM (
+    SELECT * EXCLUDE (_cw_x, _cw_r), CASE WHEN prefix(_cw_x, ' ') OR suffix(_cw_x, ' ')
+                                     THEN trim(_cw_x) ELSE _cw_x END AS {out} FROM (
+     SELECT * REPLACE ({lower} AS _cw_x) FROM (
      SELECT * REPLACE (CASE WHEN regexp_matches(_cw_x, '{SPACE_CHECK_RE}')
                        THEN regexp_replace(_cw_x, '{SPACE_RE}', ' ', 'g') ELSE _cw_x END AS _cw_x) FROM (
       SELECT * REPLACE (CASE WHEN contains(_cw_x, '\u200c') THEN {zwnj} ELSE _cw_x END AS _cw_x) FROM (
@@ -121,7 +127,7 @@ def normalize_columns(relation: str, column: str, out: str = "norm") -> str:
          {step(NEEDS_NFKC_RE, "cw_nfkc(_cw_x)")} (
           SELECT *, regexp_matches(_cw_x, '{rare}') AS _cw_r FROM (
            SELECT *, {column} AS _cw_x FROM {relation}
-    )))))))"""
+    ))))))))"""
 
 
 _lock = threading.Lock()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import drop_csv_lines, read_csv_lines
+from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_clean, read_csv_lines
 from cibwatch.ingest.staging import int_sql, list_field_sql, nullif_blank_sql, parse_time_sql
 
 TWEET_COLUMNS = (
@@ -51,6 +51,20 @@ REQUIRED_TWEETS = ("tweetid", "userid", "tweet_text", "tweet_time")
 REQUIRED_USERS = ("userid", "user_screen_name")
 
 
+# The account columns `_asset_select` reads besides userid.
+ACCOUNT_COLUMNS = (
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+)
+
+
 def _col(name: str, present: set[str]) -> str:
     return f'"{name}"' if name in present else "NULL"
 
@@ -73,6 +87,43 @@ def _asset_select(present: set[str]) -> str:
     """
 
 
+def _post_columns(present: set[str]) -> dict[str, str]:
+    """SQL for each staged post column but `line`, from a tweets file's columns and `_t`."""
+    b = lambda n: _blank(n, present)  # noqa: E731
+    lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
+    retweet = (
+        "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
+        if "is_retweet" in present
+        else f"{b('retweet_tweetid')} IS NOT NULL"
+    )
+    return {
+        "platform": "'twitter'",
+        "native_id": "trim(tweetid)",
+        "asset_platform": "'twitter'",
+        "asset_kind": "'account'",
+        "asset_native_id": "trim(userid)",
+        "created_at": "_t",
+        "text": "tweet_text",
+        "lang": b("tweet_language"),
+        "reply_to": b("in_reply_to_tweetid"),
+        "reply_to_user": b("in_reply_to_userid"),
+        "shared_post_id": f"CASE WHEN {retweet} THEN {b('retweet_tweetid')} END",
+        "shared_user": f"CASE WHEN {retweet} THEN {b('retweet_userid')} END",
+        "quoted_post_id": b("quoted_tweet_tweetid"),
+        "client": b("tweet_client_name"),
+        "likes": int_sql(_col("like_count", present)),
+        "shares": int_sql(_col("retweet_count", present)),
+        "comments": int_sql(_col("reply_count", present)),
+        "urls": lst("urls"),
+        "hashtags": lst("hashtags"),
+        "mentions": lst("user_mentions"),
+    }
+
+
+def _post_select(present: set[str]) -> str:
+    return ", ".join(f"{sql} AS {name}" for name, sql in _post_columns(present).items())
+
+
 @register
 class TwitterIO(Adapter):
     """Twitter/X information-operations archive (tweets or users CSV, plain or gzipped)."""
@@ -88,8 +139,6 @@ class TwitterIO(Adapter):
         )
 
     def stage(self, ctx: StageContext) -> None:
-        from cibwatch.ingest.csvread import csv_columns
-
         cols = set(csv_columns(ctx.con, ctx.path))
         if "tweetid" in cols or not (set(REQUIRED_USERS) <= cols):
             self._stage_tweets(ctx)
@@ -108,11 +157,11 @@ class TwitterIO(Adapter):
         drop_csv_lines(con, "_cw_tw")
 
     def _stage_tweets(self, ctx: StageContext) -> None:
+        if self._stage_clean_tweets(ctx):
+            return
         con = ctx.con
         ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_tw", REQUIRED_TWEETS)
         present = {d[0] for d in con.execute("SELECT * FROM _cw_tw LIMIT 0").description}
-        b = lambda n: _blank(n, present)  # noqa: E731
-        lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
         time = parse_time_sql('"tweet_time"')
         # Each row's fate: a reason to quarantine it, or none.
         con.execute(f"""
@@ -125,29 +174,9 @@ class TwitterIO(Adapter):
             END AS _reason
             FROM (SELECT *, {time} AS _t FROM _cw_tw)
         """)
-        retweet = (
-            "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
-            if "is_retweet" in present
-            else f"{b('retweet_tweetid')} IS NOT NULL"
-        )
         con.execute(f"""
             INSERT INTO stg_posts BY NAME
-            SELECT line, 'twitter' AS platform, trim(tweetid) AS native_id,
-                   'twitter' AS asset_platform, 'account' AS asset_kind,
-                   trim(userid) AS asset_native_id, _t AS created_at,
-                   tweet_text AS text, {b("tweet_language")} AS lang,
-                   {b("in_reply_to_tweetid")} AS reply_to,
-                   {b("in_reply_to_userid")} AS reply_to_user,
-                   CASE WHEN {retweet} THEN {b("retweet_tweetid")} END AS shared_post_id,
-                   CASE WHEN {retweet} THEN {b("retweet_userid")} END AS shared_user,
-                   {b("quoted_tweet_tweetid")} AS quoted_post_id,
-                   {b("tweet_client_name")} AS client,
-                   {int_sql(_col("like_count", present))} AS likes,
-                   {int_sql(_col("retweet_count", present))} AS shares,
-                   {int_sql(_col("reply_count", present))} AS comments,
-                   {lst("urls")} AS urls, {lst("hashtags")} AS hashtags,
-                   {lst("user_mentions")} AS mentions
-            FROM _cw_tw2 WHERE _reason IS NULL
+            SELECT line, {_post_select(present)} FROM _cw_tw2 WHERE _reason IS NULL
         """)
         # Only when some rows were left out is the reason computed again, for those rows with
         # every column (the common clean file pays for one pass, not two).
@@ -168,6 +197,57 @@ class TwitterIO(Adapter):
         """)
         con.execute("DROP VIEW _cw_tw2")
         drop_csv_lines(con, "_cw_tw")
+
+    def _stage_clean_tweets(self, ctx: StageContext) -> bool:
+        """Stage a tweets file with nothing to quarantine in one pass over the reader.
+
+        The staged posts are built straight from the file, with the account columns beside
+        them until the accounts are picked, instead of from a raw copy of every column: the
+        copy and the second pass cost about 3 s of CPU per 1.5M rows. A file with a record to
+        quarantine (unreadable, missing id, unparseable time) leaves nothing staged and returns
+        False: the general path then reads it again, quarantining with raw text and lines.
+        """
+        con = ctx.con
+        present = set(csv_columns(con, ctx.path))
+        users = [c for c in ACCOUNT_COLUMNS if c in present]
+        ddl = con.execute("DESCRIBE stg_posts").fetchall()
+        time = parse_time_sql('"tweet_time"')
+
+        def query(src: str) -> str:
+            post = _post_columns(present)
+            typed = ", ".join(
+                f"CAST({'x.' + name if name in post else 'NULL'} AS {type_}) AS {name}"
+                for name, type_, *_ in ddl
+            )
+            inner = ", ".join([_post_select(present), *(f'"{c}"' for c in users)])
+            extra = "".join(f', x."{c}"' for c in users)
+            return f"""
+                SELECT {typed}{extra}
+                FROM (SELECT {inner} FROM (SELECT *, {time} AS _t FROM {src})) x
+            """
+
+        rows = read_csv_clean(con, ctx.path, "_cw_fast", query, REQUIRED_TWEETS)
+        if rows is None:
+            return False
+        bad = con.execute("""
+            SELECT count(*) FROM _cw_fast
+            WHERE coalesce(native_id, '') = '' OR coalesce(asset_native_id, '') = ''
+               OR created_at IS NULL
+        """).fetchall()[0][0]
+        if bad:
+            con.execute("DROP TABLE _cw_fast")
+            return False
+        ctx.rows_read = rows
+        con.execute("DROP TABLE stg_posts")
+        con.execute("ALTER TABLE _cw_fast RENAME TO stg_posts")
+        con.execute(f"""
+            INSERT INTO stg_assets BY NAME
+            SELECT {_asset_select(present)} FROM (SELECT *, asset_native_id AS userid FROM stg_posts)
+            WHERE line IN (SELECT max(line) FROM stg_posts GROUP BY asset_native_id)
+        """)
+        for c in users:
+            con.execute(f'ALTER TABLE stg_posts DROP COLUMN "{c}"')
+        return True
 
     @staticmethod
     def _quarantine_missing_ids(ctx: StageContext, *ids: str, table: str = "_cw_tw") -> None:
