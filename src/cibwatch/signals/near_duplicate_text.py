@@ -44,8 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cibwatch.signals import minhash
-from cibwatch.signals.base import Context, Signal, param, register
-from cibwatch.signals.coaction import POPULARITY, CoActionParams, pair_edges
+from cibwatch.signals.base import MAX_EXAMPLES, Context, Signal, param, register
+from cibwatch.signals.coaction import POPULARITY, WEIGHT_DIGITS, CoActionParams
 
 
 @dataclass(frozen=True)
@@ -132,90 +132,146 @@ class NearDuplicateText(Signal):
             posts.shared_post_id.isnull(), posts.text_norm.notnull(), posts.created_at.notnull()
         )
         own = own.select("post_id", "asset_id", "created_at", "native_id", "text_norm")
-        per_text = near_duplicate_pairs(ctx.to_arrow(own.order_by("post_id")), params)
-        return pair_edges(ctx.from_arrow("nd_pairs", per_text), folding_params(params))
+        e = ctx.from_arrow(
+            "nd_edges", near_duplicate_edges(ctx.to_arrow(own.order_by("post_id")), params)
+        )
+        # Summed in numpy, rounded by the engine the way coaction.pair_edges rounds.
+        return e.select(
+            asset_a=e.asset_a,
+            asset_b=e.asset_b,
+            weight=e.weight.round(WEIGHT_DIGITS),
+            events=e.events,
+            keys=e.keys,
+            first_at=e.first_at,
+            last_at=e.last_at,
+            examples=e.examples,
+        )
 
 
-def near_duplicate_pairs(data: pa.Table, params: NearDuplicateParams) -> pa.Table:
-    """Verified near-copy pairs folded per (asset pair, text): columns a, b, key, ev, first,
-    last, w (the input of coaction.pair_edges). `key` is an example string naming the two
-    posts, their estimated Jaccard and the text fingerprint.
+def near_duplicate_edges(data: pa.Table, params: NearDuplicateParams) -> pa.Table:
+    """Near-copy edges of `data` (post_id, asset_id, created_at, native_id, text_norm).
+
+    One row per asset pair (asset_a < asset_b) with the columns of coaction.pair_edges, except
+    that `weight` is not yet rounded (the caller rounds it in the engine, as pair_edges does).
+    Each asset pair folds its verified post pairs per text (fingerprint) first: a text counts
+    once per pair, with its earliest example (the smallest example string), its first and last
+    times and its largest weight.
     """
-    sigs = minhash.signatures(
-        data.column("text_norm"),
-        shingle=params.shingle,
-        num_perm=params.num_perm,
-        min_chars=params.min_chars,
-        max_chars=params.max_chars,
-    )
+    index, keys, sig16, fp = band_signatures(data.column("text_norm"), params)
     # The texts are no longer needed: let their buffers go before the pairs are formed.
     data = data.drop_columns(["text_norm"])
-    asset = data.column("asset_id").to_numpy().astype(np.int64)[sigs.index]
-    ts = _epoch_seconds(data.column("created_at"))[sigs.index]
-    # Verification only compares values for equality: their low 16 bits will do (a chance
-    # agreement of 1/65536 per position) at half the memory.
-    sig16 = sigs.values.astype(np.uint16)
-    # Band keys (8 bytes per band) replace the 32-bit signatures (4 bytes per value, 4 values
-    # per band), which are then let go: half the memory at 10M posts.
-    keys = np.empty((len(sigs.index), params.bands), np.int64)
-    for j in range(params.bands):  # one band at a time: no temporaries of the whole matrix
-        keys[:, j] = minhash.band_keys(sigs.values, params.bands, only=j)
-    sigs = minhash.Signatures(sigs.index, np.zeros((0, 0), np.uint32), sigs.fingerprint)
+    take = pa.array(index)
+    asset = data.column("asset_id").combine_chunks().take(take).to_numpy().astype(np.int64)
+    created = data.column("created_at").combine_chunks().take(take)
+    native = data.column("native_id").combine_chunks().take(take)
+    del data, take, index
+    ts = _epoch_seconds(created)
     d1, d2, n_k, jac = verified_pairs(keys, sig16, ts, asset, params)
-    del sig16, keys
-
-    a1, a2 = asset[d1], asset[d2]
-    swap = a1 > a2
-    x, y = np.where(swap, d2, d1), np.where(swap, d1, d2)  # x posted by the smaller asset id
-    del a1, a2, swap, d1, d2
-    weight = jac * _popularity_weight(n_k, params.popularity)
-    native = data.column("native_id").combine_chunks().take(pa.array(sigs.index))
-    created = data.column("created_at").combine_chunks().take(pa.array(sigs.index))
-    if len(x) == 0:
-        return _empty_per_text(created.type)
-    # Folded in slices of asset pairs (by the smaller asset id, which every group shares), so
-    # the example strings of only one slice of the verified pairs exist at a time.
-    slices = max(1, -(-len(x) // _FOLD_ROWS))
-    part = asset[x] % slices if slices > 1 else np.zeros(len(x), np.int64)
-    folded = []
+    del keys, sig16, ts
+    if len(d1) == 0:
+        return _empty_edges(created.type)
+    # Folded in slices of asset pairs (by the smaller asset id, which every group shares):
+    # the example strings of only one slice of the verified pairs exist at a time, and each
+    # slice comes out as finished edges, far fewer bytes than its pairs.
+    low = np.minimum(asset[d1], asset[d2])
+    slices = max(1, -(-len(d1) // _FOLD_ROWS))
+    part = low % slices
+    del low
+    out = []
     for i in range(slices):
-        sel = np.flatnonzero(part == i)
-        folded.append(
-            _fold(
-                asset[x[sel]],
-                asset[y[sel]],
-                x[sel],
-                y[sel],
-                jac[sel],
-                weight[sel],
-                sigs.fingerprint,
-                native,
-                created,
-            )
+        sel = np.flatnonzero(part == i) if slices > 1 else slice(None)
+        out.append(
+            _fold_edges(d1[sel], d2[sel], n_k[sel], jac[sel], asset, fp, native, created, params)
         )
-    return pa.concat_tables(folded)
+    return pa.concat_tables(out)
 
 
-# Verified pairs folded per slice (see near_duplicate_pairs): bounds the example strings in
+# Verified pairs folded per slice (see near_duplicate_edges): bounds the example strings in
 # memory to about this many rows at a time (~100 bytes each).
-_FOLD_ROWS = 4_000_000
+_FOLD_ROWS = 1_000_000
+
+# Texts hashed into signatures at a time (band_signatures): their 32-bit signatures (256 bytes
+# each) exist only for one chunk, the band keys and 16-bit values for all.
+_SIG_ROWS = 1 << 20
 
 
-def _fold(
-    a: np.ndarray,
-    b: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
+def band_signatures(
+    texts: pa.ChunkedArray | pa.Array, params: NearDuplicateParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(index, band keys, 16-bit signature values, fingerprint) of the texts long enough.
+
+    Signatures are computed a chunk of texts at a time and turned at once into what pairing
+    needs: one int64 key per band (minhash.band_keys) and the low 16 bits of every value
+    (verification only compares values for equality: a chance agreement of 1/65536 per
+    position). At 10M posts this avoids holding the 32-bit signatures of every text.
+    """
+    n = len(texts)
+    keys = np.empty((n, params.bands), np.int64)
+    sig16 = np.empty((n, params.num_perm), np.uint16)
+    fp = np.empty(n, np.uint64)
+    index = np.empty(n, np.int64)
+    m = 0
+    for lo in range(0, n, _SIG_ROWS):
+        s = minhash.signatures(
+            texts.slice(lo, _SIG_ROWS),
+            shingle=params.shingle,
+            num_perm=params.num_perm,
+            min_chars=params.min_chars,
+            max_chars=params.max_chars,
+        )
+        k = len(s.index)
+        for j in range(params.bands):  # one band at a time: no temporaries of the whole chunk
+            keys[m : m + k, j] = minhash.band_keys(s.values, params.bands, only=j)
+        sig16[m : m + k] = s.values
+        fp[m : m + k] = s.fingerprint
+        index[m : m + k] = s.index + lo
+        m += k
+    # Views of the first m rows (texts too short leave the rest unused): no copy.
+    return index[:m], keys[:m], sig16[:m], fp[:m]
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
+
+
+def _hex16(v: np.ndarray) -> pa.Array:
+    """64-bit values as 16 lowercase hex digits ("%016x"), in numpy instead of per value."""
+    shifts = np.arange(60, -4, -4, dtype=np.uint64)
+    digits = _HEX[((v.astype(np.uint64)[:, None] >> shifts) & np.uint64(15)).astype(np.uint8)]
+    offsets = np.arange(0, 16 * (len(v) + 1), 16, dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), len(v), [None, pa.py_buffer(offsets), pa.py_buffer(digits.tobytes())]
+    )
+
+
+def _fold_edges(
+    d1: np.ndarray,
+    d2: np.ndarray,
+    n_k: np.ndarray,
     jac: np.ndarray,
-    weight: np.ndarray,
+    asset: np.ndarray,
     fp: np.ndarray,
     native: pa.Array,
     created: pa.Array,
+    params: NearDuplicateParams,
 ) -> pa.Table:
-    """Verified pairs (post x of asset a, post y of asset b) folded per (a, b, text)."""
-    text_key = np.minimum(fp[x], fp[y])
-    fp_hex = pa.array(np.char.mod("%016x", text_key.astype(np.uint64)), pa.string())
-    jac_txt = pa.array(np.char.mod("%.2f", jac), pa.string())
+    """Verified post pairs folded per (asset pair, text), then per asset pair into edges.
+
+    The same folds as coaction.pair_edges over the per-text rows: weight Σ w, events Σ ev,
+    keys the number of texts, first/last times, and the MAX_EXAMPLES earliest (time, example)
+    of the pair's texts; pairs with fewer events or texts than the minimums are dropped.
+    """
+    a1, a2 = asset[d1], asset[d2]
+    swap = a1 > a2
+    x, y = np.where(swap, d2, d1), np.where(swap, d1, d2)  # x posted by the smaller asset id
+    a, b = np.where(swap, a2, a1), np.where(swap, a1, a2)
+    del a1, a2, swap
+    weight = jac * _popularity_weight(n_k, params.popularity)
+    fp_hex = _hex16(np.minimum(fp[x], fp[y]))
+    # Estimates are k / num_perm exactly: their text is looked up among num_perm + 1 strings.
+    width = params.num_perm
+    jac_txt = pa.array([f"{k / width:.2f}" for k in range(width + 1)], pa.string()).take(
+        pa.array(np.rint(jac * width).astype(np.int64))
+    )
     example = pc.binary_join_element_wise(
         native.take(pa.array(x)), "~", native.take(pa.array(y)), " J=", jac_txt, " fp=", fp_hex, ""
     )
@@ -231,20 +287,56 @@ def _fold(
             "w": pa.array(weight, pa.float64()),
         }
     )
-    grouped = pairs.group_by(["a", "b", "text"]).aggregate(
+    del example, at_x, at_y, fp_hex, jac_txt, x, y, a, b
+    per_text = pairs.group_by(["a", "b", "text"]).aggregate(
         [("example", "min"), ("first", "min"), ("last", "max"), ("w", "max"), ("a", "count")]
     )
-    return pa.table(
+    del pairs
+    # Each pair's texts in (first, example) order: its first rows are its examples.
+    per_text = per_text.take(
+        pc.sort_indices(
+            per_text,
+            sort_keys=[
+                ("a", "ascending"),
+                ("b", "ascending"),
+                ("first_min", "ascending"),
+                ("example_min", "ascending"),
+            ],
+        )
+    )
+    a = per_text.column("a").to_numpy()
+    b = per_text.column("b").to_numpy()
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    texts = np.diff(np.r_[starts, len(a)])
+    events = np.add.reduceat(per_text.column("a_count").to_numpy().astype(np.int64), starts)
+    weight = np.add.reduceat(per_text.column("w_max").to_numpy(), starts) * params.scale
+    first = per_text.column("first_min").combine_chunks()
+    last = per_text.column("last_max").combine_chunks()
+    last_at = np.maximum.reduceat(last.to_numpy(zero_copy_only=False), starts)
+    rank = np.arange(len(a)) - np.repeat(starts, texts)
+    shown = np.flatnonzero(rank < MAX_EXAMPLES)
+    examples = pa.StructArray.from_arrays(
+        [
+            per_text.column("example_min").combine_chunks().take(pa.array(shown)),
+            first.take(pa.array(shown)),
+        ],
+        names=["key", "at"],
+    )
+    offsets = np.r_[0, np.cumsum(np.minimum(texts, MAX_EXAMPLES))].astype(np.int32)
+    edges = pa.table(
         {
-            "a": grouped.column("a"),
-            "b": grouped.column("b"),
-            "key": grouped.column("example_min"),
-            "ev": pc.cast(grouped.column("a_count"), pa.int64()),
-            "first": grouped.column("first_min"),
-            "last": grouped.column("last_max"),
-            "w": grouped.column("w_max"),
+            "asset_a": pa.array(a[starts], pa.int64()),
+            "asset_b": pa.array(b[starts], pa.int64()),
+            "weight": pa.array(weight, pa.float64()),
+            "events": pa.array(events, pa.int64()),
+            "keys": pa.array(texts.astype(np.int64), pa.int64()),
+            "first_at": first.take(pa.array(starts)),
+            "last_at": pa.array(last_at, last.type),
+            "examples": pa.ListArray.from_arrays(pa.array(offsets), examples),
         }
     )
+    keep = (events >= params.min_events) & (texts >= params.min_keys)
+    return edges if keep.all() else edges.filter(pa.array(keep))
 
 
 def candidate_pairs(bands: ir.Table, window: float, max_bucket: int, neighbours: int) -> ir.Table:
@@ -504,16 +596,18 @@ def _epoch_seconds(col: pa.ChunkedArray) -> np.ndarray:
     return values.to_numpy(zero_copy_only=False).astype("datetime64[s]").astype(np.int64)
 
 
-def _empty_per_text(ts_type: pa.DataType) -> pa.Table:
+def _empty_edges(ts_type: pa.DataType) -> pa.Table:
+    example = pa.struct([("key", pa.string()), ("at", ts_type)])
     return pa.table(
         {
-            "a": pa.array([], pa.int64()),
-            "b": pa.array([], pa.int64()),
-            "key": pa.array([], pa.string()),
-            "ev": pa.array([], pa.int64()),
-            "first": pa.array([], ts_type),
-            "last": pa.array([], ts_type),
-            "w": pa.array([], pa.float64()),
+            "asset_a": pa.array([], pa.int64()),
+            "asset_b": pa.array([], pa.int64()),
+            "weight": pa.array([], pa.float64()),
+            "events": pa.array([], pa.int64()),
+            "keys": pa.array([], pa.int64()),
+            "first_at": pa.array([], ts_type),
+            "last_at": pa.array([], ts_type),
+            "examples": pa.array([], pa.list_(example)),
         }
     )
 
@@ -523,7 +617,7 @@ __all__ = [
     "NearDuplicateText",
     "candidate_pairs",
     "folding_params",
-    "near_duplicate_pairs",
+    "near_duplicate_edges",
     "shared_band_keys",
     "verify",
 ]
