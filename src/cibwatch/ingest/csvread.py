@@ -139,11 +139,11 @@ def read_csv_clean(
 ) -> int | None:
     """Fast path for a file with no unreadable record: temp table `table` straight from the reader.
 
-    `query(src)` is a SELECT over relation `src` (the file's records, trimmed header names)
-    whose first column is `line` (any BIGINT; it is set here to the record's line). Nothing
-    is copied twice: this skips read_csv_lines' raw copy, which alone costs about a tenth of
-    an ingest. Returns the number of records, or None, leaving nothing behind, when the reader
-    rejected a record: the caller then takes read_csv_lines, which quarantines them.
+    `query(src)` is a SELECT over relation `src` (the file's records, trimmed header names,
+    in file order); row i of `table` (rowid i) is the record on line i + 2. Nothing is copied
+    twice: this skips read_csv_lines' raw copy of every column. Returns the number of records,
+    or None, leaving nothing behind, when the reader rejected a record: the caller then takes
+    read_csv_lines, which quarantines them.
     """
     raw = _raw_columns(con, path, delim)
     _check_required(path, [clean_column(c) for c in raw], required)
@@ -164,7 +164,6 @@ def read_csv_clean(
         con.execute(f"DROP TABLE {table}")
         return None
     # Insertion order is kept (see read_csv_lines), so rowid is the record's ordinal.
-    con.execute(f"UPDATE {table} SET line = rowid + 2")
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from cibwatch.ingest.staging import drop_staged
 from cibwatch.text import (
     normalize_columns,
     normalize_select,
@@ -180,7 +181,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     )
     # The staged posts are no longer needed: free their memory before the link tables.
     con.execute("DROP VIEW _cw_posts")
-    con.execute("DROP TABLE stg_posts")
+    drop_staged(con, "stg_posts")
     # Trailing punctuation is cut after the unnest, and only from URLs that have some; the
     # lists are made distinct (after the cut) only where they hold two URLs or more: the
     # per-row list functions cost more than the rest of the step.

@@ -36,6 +36,8 @@ CREATE OR REPLACE TEMP TABLE stg_quarantine (line BIGINT, reason VARCHAR, raw VA
 """
 
 STAGING_TABLES = ("stg_assets", "stg_posts", "stg_articles", "stg_quarantine")
+# An adapter may stage posts as a view over this table instead (see `stage_posts_view`).
+POSTS_ROWS = "_cw_stg_posts_rows"
 
 
 def create_staging(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,7 +47,36 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     for name in STAGING_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+        drop_staged(con, name)
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop one staging table, or the view `stage_posts_view` made and the rows behind it."""
+    is_view = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]
+    ).fetchall()[0][0]
+    con.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {name}")
+    if name == "stg_posts":
+        con.execute(f"DROP TABLE IF EXISTS {POSTS_ROWS}")
+
+
+def stage_posts_view(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    """Make stg_posts a view over temp table `rows`, whose rows are the file's records in order.
+
+    `rows` holds stg_posts columns but `line` (missing ones are NULL, extra ones not shown); a
+    record's line is its rowid + 2 (after the header), so `rows` must come straight from a
+    reader with insertion order kept and no record left out. Setting a `line` column instead
+    would take an UPDATE of every row or another copy, each costing seconds per million rows.
+    """
+    have = {r[0] for r in con.execute(f"DESCRIBE {rows}").fetchall()}
+    cols = ", ".join(
+        f"CAST({name if name in have else 'NULL'} AS {type_}) AS {name}"
+        for name, type_, *_ in con.execute("DESCRIBE stg_posts").fetchall()
+        if name != "line"
+    )
+    con.execute("DROP TABLE stg_posts")
+    con.execute(f"ALTER TABLE {rows} RENAME TO {POSTS_ROWS}")
+    con.execute(f"CREATE TEMP VIEW stg_posts AS SELECT rowid + 2 AS line, {cols} FROM {POSTS_ROWS}")
 
 
 def parse_time_sql(col: str) -> str:

@@ -11,7 +11,13 @@ from typing import ClassVar
 
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
 from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_clean, read_csv_lines
-from cibwatch.ingest.staging import int_sql, list_field_sql, nullif_blank_sql, parse_time_sql
+from cibwatch.ingest.staging import (
+    int_sql,
+    list_field_sql,
+    nullif_blank_sql,
+    parse_time_sql,
+    stage_posts_view,
+)
 
 TWEET_COLUMNS = (
     "tweetid",
@@ -210,21 +216,11 @@ class TwitterIO(Adapter):
         con = ctx.con
         present = set(csv_columns(con, ctx.path))
         users = [c for c in ACCOUNT_COLUMNS if c in present]
-        ddl = con.execute("DESCRIBE stg_posts").fetchall()
         time = parse_time_sql('"tweet_time"')
 
         def query(src: str) -> str:
-            post = _post_columns(present)
-            typed = ", ".join(
-                f"CAST({'x.' + name if name in post else 'NULL'} AS {type_}) AS {name}"
-                for name, type_, *_ in ddl
-            )
-            inner = ", ".join([_post_select(present), *(f'"{c}"' for c in users)])
-            extra = "".join(f', x."{c}"' for c in users)
-            return f"""
-                SELECT {typed}{extra}
-                FROM (SELECT {inner} FROM (SELECT *, {time} AS _t FROM {src})) x
-            """
+            cols = [_post_select(present), *(f'"{c}"' for c in users)]
+            return f"SELECT {', '.join(cols)} FROM (SELECT *, {time} AS _t FROM {src})"
 
         rows = read_csv_clean(con, ctx.path, "_cw_fast", query, REQUIRED_TWEETS)
         if rows is None:
@@ -238,15 +234,15 @@ class TwitterIO(Adapter):
             con.execute("DROP TABLE _cw_fast")
             return False
         ctx.rows_read = rows
-        con.execute("DROP TABLE stg_posts")
-        con.execute("ALTER TABLE _cw_fast RENAME TO stg_posts")
         con.execute(f"""
             INSERT INTO stg_assets BY NAME
-            SELECT {_asset_select(present)} FROM (SELECT *, asset_native_id AS userid FROM stg_posts)
-            WHERE line IN (SELECT max(line) FROM stg_posts GROUP BY asset_native_id)
+            SELECT {_asset_select(present)}
+            FROM (SELECT *, rowid + 2 AS line, asset_native_id AS userid FROM _cw_fast)
+            WHERE line IN (SELECT max(rowid) + 2 FROM _cw_fast GROUP BY asset_native_id)
         """)
         for c in users:
-            con.execute(f'ALTER TABLE stg_posts DROP COLUMN "{c}"')
+            con.execute(f'ALTER TABLE _cw_fast DROP COLUMN "{c}"')
+        stage_posts_view(con, "_cw_fast")
         return True
 
     @staticmethod
