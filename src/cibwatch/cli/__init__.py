@@ -68,6 +68,27 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted; the workspace is unchanged by the unfinished step")
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if verbose:
+            console.print_exception()
+        fail(unexpected_error(exc))
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """One line for an error cibwatch did not raise on purpose: out of memory gets advice (the
+    store's limit and how to raise it); anything else names itself and points to --verbose."""
+    duckdb = sys.modules.get("duckdb")
+    if isinstance(exc, MemoryError) or (
+        duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException)
+    ):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "out of memory"
+        return (
+            f"out of memory ({first}); set CIBWATCH_MEMORY_LIMIT higher (e.g. "
+            "CIBWATCH_MEMORY_LIMIT=12GB; the default is a quarter of RAM) or free memory, and run "
+            "the command again"
+        )
+    text = " ".join(str(exc).split()) or "no message"
+    return f"unexpected {type(exc).__name__}: {text[:300]} (run with --verbose for the traceback)"
 
 
 __all__ = ["app", "main"]
