@@ -148,6 +148,31 @@ def test_run_signals_replaces_edges_and_reports(world):
         assert e["asset_a"] < e["asset_b"] and e["weight"] >= 0 and e["events"] >= 1
 
 
+def test_a_failing_signal_leaves_the_previous_edges(world, monkeypatch):
+    # Edges are written signal by signal inside one transaction: a failure in a later signal
+    # must roll back the earlier ones' inserts and leave no staged view behind.
+    ws = world(
+        [
+            {"asset": 1, "t": 0, "urls": ["https://a.example/x"], "text": PERSIAN},
+            {"asset": 2, "t": 5, "urls": ["https://a.example/x"], "text": VARIANTS[0]},
+        ]
+    )
+    run_signals(ws, signals="identical-text")
+    before = edges(ws)
+    assert [e["signal"] for e in before] == ["identical-text"]
+    from cibwatch.signals.co_link import CoDomain
+
+    def broken(self, ctx, params):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CoDomain, "edges", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_signals(ws, signals="co-link,co-domain")
+    assert edges(ws) == before
+    views = ws.con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert views[0][0] == 0
+
+
 def test_unknown_signal_is_a_config_error(world):
     ws = world([{"asset": 1, "t": 0}])
     with pytest.raises(ConfigError, match="co-lnk"):

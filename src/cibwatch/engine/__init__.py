@@ -1,7 +1,7 @@
 """Engines: where the signal plans run. `connect("duckdb" | "spark", workspace)` gives an Engine.
 
 Each engine wraps an Ibis backend and offers the same small API (`table`, `to_arrow`,
-`from_arrow`, `materialize`, `has`/`require`, `close`). Differences between engines live in data
+`from_arrow`, `stage`, `has`/`require`, `close`). Differences between engines live in data
 (`CAPABILITIES`), not in `if engine == ...` branches; a plan that needs a capability an engine
 lacks calls `engine.require(name)` and gets a named `UnsupportedCapability`.
 """

@@ -66,11 +66,17 @@ class Engine:
     def trim_memory(self) -> None:
         """Give back memory the engine keeps cached between queries (before numpy work)."""
 
-    def materialize(self, expr: ibis.Table, name: str) -> str:
-        """Run `expr` into the workspace's DuckDB as temporary table `name`; return the name.
+    def stage(self, expr: ibis.Table, name: str) -> str:
+        """Make the result of `expr` readable from the workspace's DuckDB as `name`.
 
-        The store stays the system of record: results of any engine land in DuckDB.
+        The store stays the system of record: results of any engine land in DuckDB. An engine
+        that runs in the workspace's DuckDB stages a view (the plan runs once, when the caller
+        reads it); any other engine copies the result into a temporary table.
         """
+        raise NotImplementedError
+
+    def unstage(self, name: str) -> None:
+        """Drop what `stage` created under `name`."""
         raise NotImplementedError
 
     def close(self) -> None:

@@ -57,6 +57,14 @@ class DuckDBEngine(Engine):
         finally:
             con.execute(f"SET memory_limit = '{limit}'")
 
-    def materialize(self, expr: ibis.Table, name: str) -> str:
-        self.backend.create_table(name, expr, temp=True)
+    def stage(self, expr: ibis.Table, name: str) -> str:
+        # A view, not a table: the caller's INSERT runs the plan straight into the store. Each
+        # signal's edges held in a temporary table until the end took DuckDB's memory from the
+        # signals after it (identical-text 21 s alone, 129 s after three others).
+        sql = ibis.to_sql(expr, dialect="duckdb")
+        # `name` comes from Engine.fresh_name, never from input.
+        self.workspace.con.execute(f"CREATE TEMP VIEW {name} AS {sql}")
         return name
+
+    def unstage(self, name: str) -> None:
+        self.workspace.con.execute(f"DROP VIEW IF EXISTS {name}")

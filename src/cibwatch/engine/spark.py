@@ -101,7 +101,7 @@ class SparkEngine(Engine):
         pq.write_table(table, path)
         return self.backend.read_parquet(str(path), table_name=fresh)
 
-    def materialize(self, expr: ibis.Table, name: str) -> str:
+    def stage(self, expr: ibis.Table, name: str) -> str:
         import pyarrow as pa
 
         reader = expr.to_pyarrow_batches()
@@ -112,6 +112,9 @@ class SparkEngine(Engine):
         ).fetchall()
         self.workspace.con.unregister(f"{name}_arrow")
         return name
+
+    def unstage(self, name: str) -> None:
+        self.workspace.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def close(self) -> None:
         # The session is shared (getOrCreate) and may serve other workspaces; only drop exports.

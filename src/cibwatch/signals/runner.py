@@ -120,25 +120,26 @@ def run_signals(
         classes = {n: get_signal(n) for n in names}
         needed = sorted({t for cls in classes.values() for t in cls.tables})
         ctx = Context(engine=eng, tables={t: eng.table(t) for t in needed})
-        staged: list[tuple[str, str]] = []
-        for i, (name, cls) in enumerate(classes.items()):
-            if progress:
-                progress(name, i, len(classes))
-            t0 = time.perf_counter()
-            try:
-                expr = check_edge_schema(name, cls().edges(ctx, cfg.params(name)))
-                tmp = eng.materialize(expr, eng.fresh_name("edges"))
-            finally:
-                ctx.release()
-            edges, assets = ws.con.execute(
-                f"SELECT count(*), (SELECT count(*) FROM (SELECT asset_a FROM {tmp} "  # noqa: S608
-                f"UNION SELECT asset_b FROM {tmp})) FROM {tmp}"
-            ).fetchall()[0]
-            staged.append((name, tmp))
-            # The next signal's numpy/Arrow work gets the memory DuckDB cached for this one.
-            eng.trim_memory()
-            report.runs.append(SignalRun(name, int(edges), int(assets), time.perf_counter() - t0))
-        _replace_edges(ws, staged)
+        # One transaction: the old edges stay until every signal has written its own, and a
+        # failure leaves them untouched. Each signal's edges go straight into the store (a big
+        # INSERT is written to the database file as it goes, not held in memory).
+        with ws.transaction() as con:
+            con.execute("DELETE FROM edges")
+            for i, (name, cls) in enumerate(classes.items()):
+                if progress:
+                    progress(name, i, len(classes))
+                t0 = time.perf_counter()
+                try:
+                    expr = check_edge_schema(name, cls().edges(ctx, cfg.params(name)))
+                    _insert_edges(con, eng, name, expr)
+                finally:
+                    ctx.release()
+                edges, assets = con.execute(_COUNT, [name, name, name]).fetchall()[0]
+                # The next signal's numpy/Arrow work gets the memory DuckDB cached for this one.
+                eng.trim_memory()
+                report.runs.append(
+                    SignalRun(name, int(edges), int(assets), time.perf_counter() - t0)
+                )
         if progress:
             progress("", len(classes), len(classes))
     finally:
@@ -156,16 +157,21 @@ SELECT asset_a, asset_b, ? AS signal, weight, events, keys, first_at, last_at,
        to_json({{'examples': list_transform(
            list_sort(list_transform(examples, lambda x: {{'at': x.at, 'key': x.key}})),
            lambda x: {{'key': left(x.key, 200), 'at': strftime(x.at, '%Y-%m-%dT%H:%M:%SZ')}})}})::VARCHAR
-FROM {tmp}
+FROM {src}
 ORDER BY asset_a, asset_b
 """
 
+_COUNT = """
+SELECT (SELECT count(*) FROM edges WHERE signal = ?),
+       (SELECT count(*) FROM (SELECT asset_a FROM edges WHERE signal = ?
+                              UNION SELECT asset_b FROM edges WHERE signal = ?))
+"""
 
-def _replace_edges(ws: Workspace, staged: list[tuple[str, str]]) -> None:
-    with ws.transaction() as con:
-        con.execute("DELETE FROM edges")
-        for name, tmp in staged:
-            # tmp is a name we generated (Engine.fresh_name), never input.
-            con.execute(_INSERT.format(tmp=tmp), [name])
-    for _, tmp in staged:
-        ws.con.execute(f"DROP TABLE IF EXISTS {tmp}")
+
+def _insert_edges(con: Any, eng: Engine, name: str, expr: Any) -> None:
+    """Append one signal's edges, with their evidence JSON, in asset-pair order."""
+    src = eng.stage(expr, eng.fresh_name("edges"))
+    # src is a name we generated (Engine.fresh_name), never input. No `finally`: on failure the
+    # transaction is rolled back, which drops what `stage` created inside it.
+    con.execute(_INSERT.format(src=src), [name]).fetchall()
+    eng.unstage(src)
