@@ -153,3 +153,54 @@ def test_reingest_adds_nothing(ws):
     res = ingest_file(ws, FIX / "telegram_group.json", force=True)
     assert (res.posts, res.assets, res.duplicates) == (0, 0, 3)
     assert q(ws, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM assets)") == counts
+
+
+def test_full_export_with_chats_of_the_wrong_shape_fails_with_one_line(ws, tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text('{"personal_information": {"user_id": 1}, "chats": []}', encoding="utf-8")
+    with pytest.raises(FormatError, match="not a Telegram Desktop export") as err:
+        ingest_file(ws, path, "telegram")
+    assert "result.json" in str(err.value) and "\n" not in str(err.value)
+
+
+def big_full_export(path: Path, chats: int, messages: int) -> None:
+    """A full export (chats.list) of Persian messages, written without holding it as objects."""
+    text = "خبر فوری: تجمع امروز در میدان آزادی لغو شد #ایران https://example.ir/a "
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"personal_information": {"user_id": 42}, "chats": {"about": "x", "list": [')
+        for c in range(chats):
+            msgs = ",".join(
+                json.dumps(
+                    {
+                        "id": m,
+                        "type": "message",
+                        "date": "2021-09-01T10:00:00",
+                        "date_unixtime": str(1630490400 + m),
+                        "from": f"کاربر {c}",
+                        "from_id": f"user{c}",
+                        "text": [text * 3, {"type": "hashtag", "text": "#ایران"}],
+                        "text_entities": [{"type": "plain", "text": text * 3}],
+                    },
+                    ensure_ascii=False,
+                )
+                for m in range(messages)
+            )
+            sep = "," if c else ""
+            fh.write(f'{sep}{{"name": "گروه {c}", "type": "private_group", "id": {c + 1}, ')
+            fh.write(f'"messages": [{msgs}]}}')
+        fh.write("]}}")
+
+
+def test_full_export_is_read_within_a_small_memory_limit(tmp_path, monkeypatch):
+    # A full export is one JSON document; casting its `chats` after reading needed 24x the
+    # file's size (a 240 MB export failed under 5.8 GB). Typed in the reader it fits.
+    from cibwatch.store import Workspace
+
+    path = tmp_path / "result.json"
+    big_full_export(path, chats=40, messages=1000)
+    assert path.stat().st_size > 30_000_000
+    monkeypatch.setenv("CIBWATCH_MEMORY_LIMIT", "400MB")
+    with Workspace(tmp_path / "w") as small:
+        res = ingest_file(small, path, "telegram")
+        assert (res.rows_read, res.posts, res.quarantined) == (40_000, 40_000, 0)
+        assert q(small, "SELECT count(DISTINCT venue_id) FROM posts") == [(40,)]

@@ -61,7 +61,13 @@ _MESSAGE_FIELDS = (
     '"forwarded_from_id": "VARCHAR", "saved_from": "VARCHAR", '
     '"reply_to_message_id": "VARCHAR", "text": "JSON", "text_entities": "JSON"}'
 )
-_COLUMNS = "{'name': 'VARCHAR', 'type': 'VARCHAR', 'id': 'VARCHAR', 'messages': 'JSON[]', 'chats': 'JSON', 'left_chats': 'JSON'}"
+# A full export's chats are typed in the reader itself rather than parsed as one JSON value and
+# cast afterwards (which re-parses the whole document).
+_CHAT = "STRUCT(name VARCHAR, type VARCHAR, id VARCHAR, messages JSON[])"
+_COLUMNS = (
+    "{'name': 'VARCHAR', 'type': 'VARCHAR', 'id': 'VARCHAR', 'messages': 'JSON[]', "
+    f"'chats': 'STRUCT(list {_CHAT}[])', 'left_chats': 'STRUCT(list {_CHAT}[])'}}"
+)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -93,15 +99,26 @@ class Telegram(Adapter):
         (named by tempfile, never by the data) and the messages that hold a replacement
         character go to quarantine as 'invalid utf-8'.
         """
+        # The reader reserves buffers of twice the maximum object size up front (counted
+        # against the memory limit even if untouched): the file's own size is enough.
+        gz = path.suffix.lower() == ".gz"
+        size = 2**31 - 1 if gz else min(2**31 - 1, max(2**24, path.stat().st_size + 2**20))
         sql = f"""
             CREATE OR REPLACE TEMP TABLE _cw_tg_doc AS
             SELECT * FROM read_json(?, format = 'unstructured', records = true,
-                columns = {_COLUMNS}, maximum_object_size = 2147483647)
+                columns = {_COLUMNS}, maximum_object_size = {int(size)})
         """
         try:
             con.execute(sql, [str(path)])
             return False
+        except duckdb.OutOfMemoryException:
+            raise
         except duckdb.Error as exc:
+            if "json transform error" in str(exc).lower():
+                # Valid JSON whose fields have the wrong shape (e.g. `chats` a list).
+                raise FormatError(
+                    f"{path}: not a Telegram Desktop export ({_first_line(exc)})"
+                ) from exc
             if "utf-8" not in str(exc).lower() or path.suffix.lower() == ".gz":
                 raise FormatError(
                     f"{path}: not a readable Telegram export (invalid JSON: {_first_line(exc)})"
@@ -112,6 +129,8 @@ class Telegram(Adapter):
             copy.write_text(path.read_bytes().decode("utf-8", errors="replace"), encoding="utf-8")
             try:
                 con.execute(sql, [str(copy)])
+            except duckdb.OutOfMemoryException:
+                raise
             except duckdb.Error as exc:
                 raise FormatError(
                     f"{path}: not a readable Telegram export (invalid JSON: "
@@ -128,19 +147,29 @@ class Telegram(Adapter):
             SELECT row_number() OVER () AS chat_ord, * FROM (
                 SELECT name, type, id, messages FROM _cw_tg_doc WHERE messages IS NOT NULL
                 UNION ALL BY NAME
-                SELECT c->>'$.name' AS name, c->>'$.type' AS type, c->>'$.id' AS id,
-                       CAST(c->'$.messages' AS JSON[]) AS messages
-                FROM (SELECT unnest(CAST(j AS JSON[])) AS c FROM (
-                    SELECT chats->'$.list' AS j FROM _cw_tg_doc
-                    UNION ALL SELECT left_chats->'$.list' FROM _cw_tg_doc
-                ) WHERE json_type(j) = 'ARRAY')
+                SELECT c.name, c.type, c.id, c.messages
+                FROM (SELECT unnest(chats.list) AS c FROM _cw_tg_doc)
+                UNION ALL BY NAME
+                SELECT c.name, c.type, c.id, c.messages
+                FROM (SELECT unnest(left_chats.list) AS c FROM _cw_tg_doc)
             )
         """)
+        # Each intermediate table is dropped as soon as the next one holds what is needed: a
+        # full export of hundreds of MB would otherwise sit in memory five times over.
+        con.execute("DROP TABLE _cw_tg_doc")
         if int(con.execute("SELECT count(*) FROM _cw_tg_chats").fetchall()[0][0]) == 0:
             raise FormatError(
                 f"{ctx.path}: not a Telegram Desktop export: missing field(s) messages "
                 "(single chat) or chats.list (full export)"
             )
+        # The chats themselves (also those whose every message was quarantined or a service).
+        con.execute(f"""
+            INSERT INTO stg_assets BY NAME
+            SELECT 0 AS line, 'telegram' AS platform,
+                   CASE WHEN type IN {CHANNEL_TYPES} THEN 'channel' ELSE 'group' END AS kind,
+                   trim(id) AS native_id, nullif(trim(name), '') AS display_name
+            FROM _cw_tg_chats WHERE nullif(trim(id), '') IS NOT NULL
+        """)
         con.execute("""
             CREATE OR REPLACE TEMP TABLE _cw_tg_msgs AS
             SELECT row_number() OVER (ORDER BY chat_ord, idx) - 1 AS line, * FROM (
@@ -149,6 +178,7 @@ class Telegram(Adapter):
                 FROM _cw_tg_chats
             )
         """)
+        con.execute("DROP TABLE _cw_tg_chats")
         # Each message is parsed once into the fields used (json_transform), not per field.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _cw_tg AS
@@ -175,6 +205,7 @@ class Telegram(Adapter):
             FROM (SELECT *, json_transform(m, '{_MESSAGE_FIELDS}') AS s FROM _cw_tg_msgs)
             WHERE coalesce(s.type, 'message') <> 'service'
         """)
+        con.execute("DROP TABLE _cw_tg_msgs")
         ctx.rows_read = int(con.execute("SELECT count(*) FROM _cw_tg").fetchall()[0][0])
         if repaired:
             con.execute("""
@@ -193,14 +224,6 @@ class Telegram(Adapter):
             FROM _cw_tg WHERE _t IS NULL OR msg_id IS NULL OR chat_id IS NULL
         """)
         good = "_t IS NOT NULL AND msg_id IS NOT NULL AND chat_id IS NOT NULL"
-        # The chats themselves (also those whose every message was quarantined or a service).
-        con.execute(f"""
-            INSERT INTO stg_assets BY NAME
-            SELECT 0 AS line, 'telegram' AS platform,
-                   CASE WHEN type IN {CHANNEL_TYPES} THEN 'channel' ELSE 'group' END AS kind,
-                   trim(id) AS native_id, nullif(trim(name), '') AS display_name
-            FROM _cw_tg_chats WHERE nullif(trim(id), '') IS NOT NULL
-        """)
         sender_kind = """CASE WHEN chat_kind = 'channel' OR from_id IS NULL THEN chat_kind
                               WHEN starts_with(from_id, 'channel') THEN 'channel'
                               WHEN starts_with(from_id, 'chat') THEN 'group'
@@ -209,8 +232,10 @@ class Telegram(Adapter):
                             ELSE regexp_replace(from_id, '^(user|channel|chat)', '') END"""
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _cw_tg2 AS
-            SELECT *, {sender_kind} AS _skind, {sender_id} AS _sid FROM _cw_tg WHERE {good}
+            SELECT * EXCLUDE (m), {sender_kind} AS _skind, {sender_id} AS _sid
+            FROM _cw_tg WHERE {good}
         """)
+        con.execute("DROP TABLE _cw_tg")
         con.execute("""
             INSERT INTO stg_assets BY NAME
             SELECT line, 'telegram' AS platform, _skind AS kind, _sid AS native_id,
@@ -250,5 +275,4 @@ class Telegram(Adapter):
                    {mentions} AS mentions
             FROM _cw_tg2
         """)
-        for t in ("_cw_tg_doc", "_cw_tg_chats", "_cw_tg_msgs", "_cw_tg", "_cw_tg2"):
-            con.execute(f"DROP TABLE {t}")
+        con.execute("DROP TABLE _cw_tg2")
