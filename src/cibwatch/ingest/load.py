@@ -130,23 +130,36 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     staged = _count(con, "stg_posts")
     if staged == 0:
         return 0, 0
-    # Ids and de-duplication are decided on narrow (line, key) rows; the wide rows are
-    # joined once at the end.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _cw_keep AS
-        SELECT k.line, (SELECT coalesce(max(post_id), 0) FROM posts)
-                       + row_number() OVER (ORDER BY k.line) AS post_id
-        FROM (
-            SELECT min(line) AS line, platform, native_id FROM stg_posts
-            GROUP BY platform, native_id
-        ) k
-        ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
-    """)
-    con.execute("""
+    base = int(con.execute("SELECT coalesce(max(post_id), 0) FROM posts").fetchall()[0][0])
+    first = _dense_new_posts(con, staged)
+    if first is not None:
+        # Every staged post is new and the lines run without a gap: a post's id follows from
+        # its line, with no table of kept lines to sort and join the posts with (twice).
+        post_id = f"{base + 1 - first} + p.line"
+        kept = "stg_posts p"
+        inserted = staged
+    else:
+        # Ids and de-duplication are decided on narrow (line, key) rows; the wide rows are
+        # joined once at the end.
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _cw_keep AS
+            SELECT k.line, ? + row_number() OVER (ORDER BY k.line) AS post_id
+            FROM (
+                SELECT min(line) AS line, platform, native_id FROM stg_posts
+                GROUP BY platform, native_id
+            ) k
+            ANTI JOIN posts x ON x.platform = k.platform AND x.native_id = k.native_id
+            """,
+            [base],
+        )
+        post_id = "k.post_id"
+        kept = "stg_posts p JOIN _cw_keep k ON p.line = k.line"
+        inserted = _count(con, "_cw_keep")
+    con.execute(f"""
         CREATE OR REPLACE TEMP VIEW _cw_posts AS
-        SELECT k.post_id, p.*, a.asset_id, v.asset_id AS venue_id
-        FROM stg_posts p
-        JOIN _cw_keep k ON p.line = k.line
+        SELECT {post_id} AS post_id, p.*, a.asset_id, v.asset_id AS venue_id
+        FROM {kept}
         JOIN assets a
           ON a.platform = p.asset_platform AND a.kind = p.asset_kind
          AND a.native_id = p.asset_native_id
@@ -169,13 +182,13 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     # The URL, hashtag and mention lists of the new posts, in one pass: given by the adapter or
     # extracted from the text.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _cw_post_lists AS
-        SELECT k.post_id,
+        SELECT {post_id} AS post_id,
                coalesce(p.urls, regexp_extract_all(p.text, $url)) AS urls,
                coalesce(p.hashtags, regexp_extract_all(p.text, $tag, 1)) AS hashtags,
                coalesce(p.mentions, regexp_extract_all(p.text, $mention, 1)) AS mentions
-        FROM stg_posts p JOIN _cw_keep k ON p.line = k.line
+        FROM {kept}
         """,
         {"url": URL_RE, "tag": HASHTAG_RE, "mention": MENTION_RE},
     )
@@ -233,10 +246,30 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         )
         WHERE ltrim(trim(raw), '@') <> ''
     """)
-    inserted = _count(con, "_cw_keep")
-    for t in ("_cw_keep", "_cw_post_lists", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
+    con.execute("DROP TABLE IF EXISTS _cw_keep")
+    for t in ("_cw_post_lists", "_cw_post_urls", "_cw_url_map", "_cw_tags"):
         con.execute(f"DROP TABLE {t}")
     return inserted, staged - inserted
+
+
+def _dense_new_posts(con: duckdb.DuckDBPyConnection, staged: int) -> int | None:
+    """The first staged line when the staged posts are all new, distinct and on consecutive
+    lines (the common fresh file), else None."""
+    lines, first, last = con.execute(
+        "SELECT count(DISTINCT line), min(line), max(line) FROM stg_posts"
+    ).fetchall()[0]
+    if lines != staged or first is None or last - first + 1 != staged:
+        return None
+    keys = con.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT platform, native_id FROM stg_posts)"
+    ).fetchall()[0][0]
+    if keys != staged:
+        return None
+    known = con.execute("""
+        SELECT count(*) FROM stg_posts p
+        SEMI JOIN posts x ON x.platform = p.platform AND x.native_id = p.native_id
+    """).fetchall()[0][0]
+    return None if known else int(first)
 
 
 def _load_articles(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, int]:
