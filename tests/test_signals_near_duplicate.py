@@ -258,7 +258,7 @@ def test_edges_do_not_depend_on_input_order(ws):
         assert a < b and e["weight"] >= 0 and e["events"] >= 1 and e["keys"] >= 1
 
 
-def test_edges_do_not_depend_on_pairing_slices(ws, monkeypatch):
+def test_edges_do_not_depend_on_slices(ws, monkeypatch):
     from cibwatch.signals import near_duplicate_text
 
     rng = random.Random(6)
@@ -269,5 +269,9 @@ def test_edges_do_not_depend_on_pairing_slices(ws, monkeypatch):
     # Slices of a few band rows each: every key boundary becomes a cut, and long keys
     # (the greeting's) run past the last multiple of the slice size.
     monkeypatch.setattr(near_duplicate_text, "_PAIR_ROWS", 7)
+    # Signatures a few texts at a time, and the verified pairs folded in several slices of
+    # asset pairs (each slice leaves as finished edges).
+    monkeypatch.setattr(near_duplicate_text, "_SIG_ROWS", 5)
+    monkeypatch.setattr(near_duplicate_text, "_FOLD_ROWS", 50)
     sliced = run(ws(posts))
     assert sliced == whole and len(whole) > 300

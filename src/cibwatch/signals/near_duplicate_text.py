@@ -9,7 +9,8 @@ Jaccard similarity. Reshares are left out: they repeat the original (co-share co
 
 Plan, sub-quadratic at every step:
 
-1. signatures and band keys in numpy (one hash per shingle, one key per band);
+1. signatures in numpy (one hash per shingle), a chunk of texts at a time, turned at once
+   into one key per band and the low 16 bits of each value (what pairing needs);
 2. in numpy, band by band, posts are sorted by (key, time) and only posts with a neighbour
    under the same key at most Δt away are kept (most texts are unique, and most copies of a
    boilerplate text are far apart in time);
@@ -22,13 +23,16 @@ Plan, sub-quadratic at every step:
    costs O(100k · neighbours). The same plan ran in the engine until the 10M-post benchmark
    (docs/benchmarks.md): there its join and de-duplication of every band's candidates held
    several GB; band by band in numpy only the verified pairs are kept (13 bytes each);
-4. each candidate post pair is verified once, when a band first proposes it: the share of
-   equal signature positions must reach `threshold`;
+4. a candidate post pair is verified (the share of equal signature positions must reach
+   `threshold`) unless an earlier band verified it already; a band's slices run on two
+   threads;
 5. verified pairs are folded per asset pair; each text (fingerprint) counts once per pair,
    weighted J · w(n) with w(n) = ln 3 / ln(1 + n) the co-action operator's IDF-like weight,
    n being the posts in the pair's most specific LSH bucket over the whole input (an upper
    bound of its distinct assets that costs no extra pass): 1 for a text two posts share,
-   0.09 at 200k.
+   0.09 at 200k. The folds are coaction.pair_edges', done in numpy/Arrow per slice of asset
+   pairs so that only one slice's example strings exist at a time and each slice leaves as
+   finished edges; the engine only rounds the weights (the same rounding as pair_edges).
 """
 
 from __future__ import annotations
