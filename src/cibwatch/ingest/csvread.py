@@ -25,10 +25,11 @@ _READ_OPTS = (
 
 def csv_columns(con: duckdb.DuckDBPyConnection, path: Path, delim: str = ",") -> list[str]:
     """The header of a CSV file, names trimmed (exports put stray spaces and BOMs there)."""
-    return [clean_column(c) for c in _raw_columns(con, path, delim)]
+    return [clean_column(c) for c in csv_header(con, path, delim)]
 
 
-def _raw_columns(con: duckdb.DuckDBPyConnection, path: Path, delim: str) -> list[str]:
+def csv_header(con: duckdb.DuckDBPyConnection, path: Path, delim: str = ",") -> list[str]:
+    """The header of a CSV file as written."""
     try:
         rel = con.execute(
             "SELECT * FROM read_csv($path, header = true, all_varchar = true, delim = $delim, "
@@ -136,6 +137,7 @@ def read_csv_clean(
     query: Callable[[str], str],
     required: tuple[str, ...],
     delim: str = ",",
+    header: list[str] | None = None,
 ) -> int | None:
     """Fast path for a file with no unreadable record: temp table `table` straight from the reader.
 
@@ -143,9 +145,9 @@ def read_csv_clean(
     in file order); row i of `table` (rowid i) is the record on line i + 2. Nothing is copied
     twice: this skips read_csv_lines' raw copy of every column. Returns the number of records,
     or None, leaving nothing behind, when the reader rejected a record: the caller then takes
-    read_csv_lines, which quarantines them.
+    read_csv_lines, which quarantines them. `header` is csv_header's answer, when known.
     """
-    raw = _raw_columns(con, path, delim)
+    raw = header if header is not None else csv_header(con, path, delim)
     _check_required(path, [clean_column(c) for c in raw], required)
     renames = ", ".join(f"{_quote(c)} AS {_quote(clean_column(c))}" for c in raw)
     src = f"(SELECT {renames} FROM read_csv($path, {_READ_OPTS}))"

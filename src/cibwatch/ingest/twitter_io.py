@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cibwatch.ingest.base import Adapter, Sniff, StageContext, register
-from cibwatch.ingest.csvread import csv_columns, drop_csv_lines, read_csv_clean, read_csv_lines
+from cibwatch.ingest.csvread import (
+    clean_column,
+    csv_header,
+    drop_csv_lines,
+    read_csv_clean,
+    read_csv_lines,
+)
 from cibwatch.ingest.staging import (
     int_sql,
     list_field_sql,
@@ -145,9 +151,10 @@ class TwitterIO(Adapter):
         )
 
     def stage(self, ctx: StageContext) -> None:
-        cols = set(csv_columns(ctx.con, ctx.path))
+        header = csv_header(ctx.con, ctx.path)
+        cols = {clean_column(c) for c in header}
         if "tweetid" in cols or not (set(REQUIRED_USERS) <= cols):
-            self._stage_tweets(ctx)
+            self._stage_tweets(ctx, header)
         else:
             self._stage_users(ctx)
 
@@ -162,8 +169,8 @@ class TwitterIO(Adapter):
         )
         drop_csv_lines(con, "_cw_tw")
 
-    def _stage_tweets(self, ctx: StageContext) -> None:
-        if self._stage_clean_tweets(ctx):
+    def _stage_tweets(self, ctx: StageContext, header: list[str]) -> None:
+        if self._stage_clean_tweets(ctx, header):
             return
         con = ctx.con
         ctx.rows_read = read_csv_lines(con, ctx.path, "_cw_tw", REQUIRED_TWEETS)
@@ -204,7 +211,7 @@ class TwitterIO(Adapter):
         con.execute("DROP VIEW _cw_tw2")
         drop_csv_lines(con, "_cw_tw")
 
-    def _stage_clean_tweets(self, ctx: StageContext) -> bool:
+    def _stage_clean_tweets(self, ctx: StageContext, header: list[str]) -> bool:
         """Stage a tweets file with nothing to quarantine in one pass over the reader.
 
         The staged posts are built straight from the file, with the account columns beside
@@ -214,7 +221,7 @@ class TwitterIO(Adapter):
         False: the general path then reads it again, quarantining with raw text and lines.
         """
         con = ctx.con
-        present = set(csv_columns(con, ctx.path))
+        present = {clean_column(c) for c in header}
         users = [c for c in ACCOUNT_COLUMNS if c in present]
         time = parse_time_sql('"tweet_time"')
 
@@ -222,7 +229,7 @@ class TwitterIO(Adapter):
             cols = [_post_select(present), *(f'"{c}"' for c in users)]
             return f"SELECT {', '.join(cols)} FROM (SELECT *, {time} AS _t FROM {src})"
 
-        rows = read_csv_clean(con, ctx.path, "_cw_fast", query, REQUIRED_TWEETS)
+        rows = read_csv_clean(con, ctx.path, "_cw_fast", query, REQUIRED_TWEETS, header=header)
         if rows is None:
             return False
         bad = con.execute("""
