@@ -216,7 +216,7 @@ class TwitterIO(Adapter):
 
         The staged posts are built straight from the file, with the account columns beside
         them until the accounts are picked, instead of from a raw copy of every column: the
-        copy and the second pass cost about 3 s of CPU per 1.5M rows. A file with a record to
+        copy and the second pass cost 4–5 s of CPU per 1.5M rows. A file with a record to
         quarantine (unreadable, missing id, unparseable time) leaves nothing staged and returns
         False: the general path then reads it again, quarantining with raw text and lines.
         """
