@@ -235,6 +235,23 @@ def test_reingest_adds_nothing(ws):
     }  # ... and adds no row anywhere else
 
 
+def test_same_bytes_under_another_path_add_nothing(ws, tmp_path):
+    # A new path is staged while it is hashed; its staging is dropped when the bytes are known.
+    ingest_file(ws, TWEETS)
+    before = counts(ws.con)
+    copy = tmp_path / "copy of tweets.csv"
+    copy.write_bytes(TWEETS.read_bytes())
+    res = ingest_file(ws, copy)
+    assert res.skipped and (res.rows_read, res.posts, res.quarantined) == (4, 0, 1)
+    assert counts(ws.con) == before
+    # The same path again is recognised before any staging.
+    assert ingest_file(ws, TWEETS).skipped
+    assert counts(ws.con) == before
+    assert not ws.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'stg_%'"
+    ).fetchall()[0][0]
+
+
 def test_status_json_shape(tmp_path):
     w = tmp_path / "ws"
     runner = CliRunner()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,33 @@ def ingest_file(
             f"{path}: --{key} does not apply to the {format} format"
             + (f" (only to {', '.join(allowed)})" if allowed else "")
         )
+    if isinstance(mapping, str | Path):
+        _checked(mapping)
+    # The file's hash decides whether these bytes were ingested already. A path never
+    # ingested in this format is most likely new: it is hashed on another thread while it is
+    # staged (the hash of a large file takes about a second of one core), and the staging is
+    # thrown away in the rare case its bytes were ingested under another path.
+    seen = ws.con.execute(
+        "SELECT count(*) FROM sources WHERE path = ? AND format = ? AND finished_at IS NOT NULL",
+        [str(path), format],
+    ).fetchall()[0][0]
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        pending = pool.submit(_source_sha256, path, options, mapping)
+        if seen and not force:
+            sha256 = pending.result()
+            done = _ingested(ws, path, format, sha256)
+            if done is not None:
+                return done
+        return _ingest(ws, path, format, options, mapping, force, pending)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _source_sha256(
+    path: Path, options: dict[str, str], mapping: str | Path | dict[str, Any] | None
+) -> str:
+    """The identity of a source: the file's bytes, with the options and mapping it is read with."""
     sha256 = file_sha256(path)
     if options:
         # The same file read with other options (another platform) is another source.
@@ -129,15 +157,32 @@ def ingest_file(
                 json.dumps(mapping, sort_keys=True, default=str).encode("utf-8")
             ).hexdigest()
         sha256 = hashlib.sha256(f"{sha256}:{mapping_sha}".encode("ascii")).hexdigest()
+    return sha256
+
+
+def _ingested(ws: Workspace, path: Path, format: str, sha256: str) -> IngestResult | None:
+    """The skipped result when these bytes were ingested in this format already, else None."""
     rows = ws.con.execute(
         "SELECT rows_read, rows_quarantined FROM sources "
         "WHERE sha256 = ? AND format = ? AND finished_at IS NOT NULL LIMIT 1",
         [sha256, format],
     ).fetchall()
-    if rows and not force:
-        read, quarantined = rows[0]
-        return IngestResult(str(path), format, int(read), 0, 0, 0, int(quarantined), 0, True)
+    if not rows:
+        return None
+    read, quarantined = rows[0]
+    return IngestResult(str(path), format, int(read), 0, 0, 0, int(quarantined), 0, True)
 
+
+def _ingest(
+    ws: Workspace,
+    path: Path,
+    format: str,
+    options: dict[str, str],
+    mapping: str | Path | dict[str, Any] | None,
+    force: bool,
+    pending: Future[str],
+) -> IngestResult:
+    known = adapters()
     con = ws.con
     register_functions(con)
     create_staging(con)
@@ -146,6 +191,11 @@ def ingest_file(
             con=con, path=path, options={**options, **({"mapping": mapping} if mapping else {})}
         )
         known[format]().stage(ctx)
+        sha256 = pending.result()
+        if not force:
+            done = _ingested(ws, path, format, sha256)
+            if done is not None:
+                return done
         with ws.transaction():
             source_id = int(con.execute("SELECT nextval('source_seq')").fetchall()[0][0])
             con.execute(
