@@ -2,7 +2,7 @@
 
 Usage:
     .venv/bin/python bench/bench_10m.py [--seed 104] [--scale 65] [--dir /tmp/bench10m]
-        [--signals-only] [--keep]
+        [--signals-only [--signals co-link,...]] [--keep] [--workspace WS]
 
 Steps, each in a child process under `/usr/bin/time -v` so its peak RSS is its own:
 1. `cibwatch synth --seed S --scale X --out DIR/world` (skipped when DIR/world/manifest.json
@@ -13,8 +13,10 @@ Steps, each in a child process under `/usr/bin/time -v` so its peak RSS is its o
 
 Prints one JSON document: posts, edges per signal, seconds per signal (from
 W/out/detect-summary.json, or the signals report), and for each step wall, user + sys CPU, peak
-RSS and the load average before and after. The machine is shared: record the load average
-beside the timings. `--keep` leaves DIR in place (the world is reused by the next run).
+RSS and the load average before and after; with --signals-only, a line per signal on stderr
+(time, RSS, load) as it starts. The machine is shared: record the load average beside the
+timings. `--keep` leaves DIR in place (the world is reused by the next run); `--workspace`
+runs on an existing workspace (a copy: its edges are replaced) and never deletes it.
 """
 
 from __future__ import annotations
@@ -32,11 +34,18 @@ from pathlib import Path
 CIBWATCH = str(Path(sys.executable).with_name("cibwatch"))
 
 SIGNALS_ONLY = """
-import json, sys
+import json, os, sys, time
 from cibwatch.signals import run_signals
 from cibwatch.store import Workspace
+
+def progress(name, i, n):
+    rss = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e9
+    print(f"{time.strftime('%H:%M:%S')} {name or 'done'} rss {rss:.2f} GB "
+          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+
 with Workspace(sys.argv[1]) as ws:
-    report = run_signals(ws).to_dict()
+    ws.con.execute("SET enable_progress_bar = false")  # it draws on stdout, where the JSON goes
+    report = run_signals(ws, signals=sys.argv[2] or None, progress=progress).to_dict()
 report.pop("config")
 print(json.dumps(report))
 """
@@ -50,6 +59,9 @@ def timed(cmd: list[str]) -> tuple[dict, str]:
         ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=False
     )
     wall = time.perf_counter() - t0
+    sys.stderr.write(
+        "".join(ln + "\n" for ln in proc.stderr.splitlines() if re.match(r"\d\d:\d\d:\d\d ", ln))
+    )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(f"failed: {' '.join(cmd)}")
@@ -84,10 +96,16 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/bench10m"))
     ap.add_argument("--signals-only", action="store_true")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--workspace", type=Path, help="an existing workspace (skips synth, ingest)")
+    ap.add_argument("--signals", default="", help="with --signals-only: a subset (co-link,...)")
     args = ap.parse_args()
-    world, ws = args.dir / "world", args.dir / "ws"
-    out: dict = {"seed": args.seed, "scale": args.scale, "cpus": os.cpu_count()}
-    if not (world / "manifest.json").exists():
+    world, ws = args.dir / "world", args.workspace or args.dir / "ws"
+    out: dict = {"cpus": os.cpu_count()}
+    if args.workspace is None:
+        out.update(seed=args.seed, scale=args.scale)
+    else:
+        out["workspace"] = str(ws)
+    if not ws.exists() and not (world / "manifest.json").exists():
         out["synth"], _ = timed(
             [CIBWATCH, "synth", "--seed", str(args.seed), "--scale", str(args.scale),
              "--out", str(world)]
@@ -101,7 +119,9 @@ def main() -> None:
     out["assets"] = con.execute("SELECT count(*) FROM assets").fetchall()[0][0]
     con.close()
     if args.signals_only:
-        out["signals_run"], stdout = timed([sys.executable, "-c", SIGNALS_ONLY, str(ws)])
+        out["signals_run"], stdout = timed(
+            [sys.executable, "-c", SIGNALS_ONLY, str(ws), args.signals]
+        )
         report = json.loads(stdout)
     else:
         out["detect"], _ = timed([CIBWATCH, "detect", "-w", str(ws), "--json"])
@@ -114,7 +134,7 @@ def main() -> None:
     out["signals_seconds"] = report.get("seconds")
     out["per_signal"] = report.get("signals")
     print(json.dumps(out, indent=1))
-    if not args.keep:
+    if not args.keep and args.workspace is None:
         shutil.rmtree(args.dir, ignore_errors=True)
 
 
