@@ -63,14 +63,6 @@ class NearDuplicateParams:
     topic share few 5-character shingles (J ≈ 0.05-0.2). With 64 signature values in 16 bands
     of 4, a pair at J = 0.6 becomes a candidate with probability 0.89, at J = 0.7 with 0.99,
     and at J = 0.3 with only 0.12 (then rejected by verification).
-
-    Why `neighbours` = 1 (it was 10, tuned at scale 1): at 10M posts over 30 days 93 % of the
-    texts share a band key with another text inside Δt, 95 % of those in buckets of more than
-    100 posts (median 2,924); 41 % of their candidates are real near-copies (J >= 0.6). With 10
-    neighbours one band made 47.4M candidate pairs (~760M over 16 bands, 45 minutes of
-    pairing here); with 1, 6.0M, and the whole pairing takes 132 s CPU. F1, FPRs and ARI are
-    unchanged on the held-out seeds 104-106 (scale 1) and the QUT benchmark's planted
-    copy-paste groups are all still found (docs/benchmarks.md).
     """
 
     window: float = param(
@@ -114,11 +106,7 @@ class NearDuplicateParams:
         min=2,
     )
     neighbours: int = param(
-        1,
-        "posts paired with each post inside a boilerplate bucket (1: each post with the next "
-        "one in time, which keeps the copies connected at one pair per post and band)",
-        unit="posts",
-        min=1,
+        10, "posts paired with each post inside a boilerplate bucket", unit="posts", min=1
     )
     popularity: str = param(
         "log",
