@@ -63,18 +63,10 @@ REQUIRED_TWEETS = ("tweetid", "userid", "tweet_text", "tweet_time")
 REQUIRED_USERS = ("userid", "user_screen_name")
 
 
-# The account columns `_asset_select` reads besides userid.
-ACCOUNT_COLUMNS = (
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-)
+# The account columns `_asset_select` reads besides userid (user_display_name ... account_language).
+ACCOUNT_COLUMNS = TWEET_COLUMNS[
+    TWEET_COLUMNS.index("user_display_name") : TWEET_COLUMNS.index("account_language") + 1
+]
 
 
 def _col(name: str, present: set[str]) -> str:
