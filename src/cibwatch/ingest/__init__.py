@@ -109,8 +109,8 @@ def ingest_file(
         format = "generic" if mapping is not None else detect_format(ws, path)
     if format not in known:
         raise FormatError(f"unknown format {format!r}; choose one of {', '.join(known)}")
-    options = {k: v for k, v in (options or {}).items() if v is not None}
-    for key in sorted(set(options) - set(known[format].options)):
+    chosen: dict[str, str] = {k: v for k, v in (options or {}).items() if v is not None}
+    for key in sorted(set(chosen) - set(known[format].options)):
         allowed = [name for name, a in known.items() if key in a.options]
         raise FormatError(
             f"{path}: --{key} does not apply to the {format} format"
@@ -128,13 +128,13 @@ def ingest_file(
     ).fetchall()[0][0]
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        pending = pool.submit(_source_sha256, path, options, mapping)
+        pending = pool.submit(_source_sha256, path, chosen, mapping)
         if seen and not force:
             sha256 = pending.result()
             done = _ingested(ws, path, format, sha256)
             if done is not None:
                 return done
-        return _ingest(ws, path, format, options, mapping, force, pending)
+        return _ingest(ws, path, format, chosen, mapping, force, pending)
     finally:
         pool.shutdown(wait=True)
 
