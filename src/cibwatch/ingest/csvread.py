@@ -60,14 +60,7 @@ def read_csv_lines(
     `required` columns are absent. Returns the number of records read (loaded + rejected).
     """
     _check_required(path, csv_columns(con, path, delim), required)
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _cw_raw AS SELECT * FROM read_csv($path, {_READ_OPTS})",
-            {"path": str(path), "delim": delim},
-        )
-    except duckdb.Error as exc:
-        raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc
+    _create_from_reader(con, path, delim, f"CREATE OR REPLACE TEMP TABLE _cw_raw AS {_reader('*')}")
     # DuckDB keeps insertion order (preserve_insertion_order, on by default), so the table's
     # rowid is the record's place among the readable records, with the reader still parallel
     # (WITH ORDINALITY would hold it to one thread).
@@ -93,10 +86,7 @@ def read_csv_lines(
     total = loaded + int(
         con.execute("SELECT count(DISTINCT line) FROM _cw_rejects").fetchall()[0][0]
     )
-    select = ", ".join(
-        f'r."{c.replace(chr(34), chr(34) * 2)}" AS "{clean_column(c).replace(chr(34), chr(34) * 2)}"'
-        for c in raw_cols
-    )
+    select = ", ".join(f"r.{_quote(c)} AS {_quote(clean_column(c))}" for c in raw_cols)
     # `table` is a view over the one materialized copy; the line of each readable record is
     # its ordinal plus the header plus the rejected records before it.
     if rejects == 0:
@@ -150,15 +140,8 @@ def read_csv_clean(
     raw = header if header is not None else csv_header(con, path, delim)
     _check_required(path, [clean_column(c) for c in raw], required)
     renames = ", ".join(f"{_quote(c)} AS {_quote(clean_column(c))}" for c in raw)
-    src = f"(SELECT {renames} FROM read_csv($path, {_READ_OPTS}))"
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS {query(src)}",
-            {"path": str(path), "delim": delim},
-        )
-    except duckdb.Error as exc:
-        raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc
+    src = f"({_reader(renames)})"
+    _create_from_reader(con, path, delim, f"CREATE OR REPLACE TEMP TABLE {table} AS {query(src)}")
     rejects = int(con.execute("SELECT count(*) FROM _cw_rejects").fetchall()[0][0])
     con.execute("DROP TABLE IF EXISTS _cw_rejects")
     con.execute("DROP TABLE IF EXISTS _cw_rejects_scan")
@@ -167,6 +150,21 @@ def read_csv_clean(
         return None
     # Insertion order is kept (see read_csv_lines), so rowid is the record's ordinal.
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def _reader(columns: str) -> str:
+    """SELECT `columns` from the file (parameters $path and $delim), rejects logged."""
+    return f"SELECT {columns} FROM read_csv($path, {_READ_OPTS})"
+
+
+def _create_from_reader(con: duckdb.DuckDBPyConnection, path: Path, delim: str, sql: str) -> None:
+    """Run `sql` (which reads the file through `_reader`) keeping the file's record order;
+    a file the reader cannot read at all fails with one line."""
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(sql, {"path": str(path), "delim": delim})
+    except duckdb.Error as exc:
+        raise FormatError(f"{path}: cannot be read as CSV ({_first_line(exc)})") from exc
 
 
 def _check_required(path: Path, columns: list[str], required: tuple[str, ...]) -> None:
