@@ -25,7 +25,19 @@ def con():
     backend.disconnect()
 
 
-def run(con, actions, **params):
+class TopN:
+    """An engine stand-in that offers DuckDB's top-N aggregate (the fold's cheaper path)."""
+
+    name = "duckdb"
+
+    def has(self, capability: str) -> bool:
+        return capability == "top_n_aggregate"
+
+    def require(self, capability: str) -> None:
+        assert self.has(capability)
+
+
+def run(con, actions, engine=None, **params):
     """Edges for (asset, key, t_seconds[, item]) tuples as {(a, b): row}."""
     table = pa.table(
         {
@@ -45,7 +57,7 @@ def run(con, actions, **params):
     )
     name = f"t{next(_n)}"
     con.con.register(name, table)
-    out = co_actions(con.table(name), CoActionParams(**params))
+    out = co_actions(con.table(name), CoActionParams(**params), engine)
     rows = con.con.sql(ibis.to_sql(out, dialect="duckdb")).to_arrow_table().to_pylist()
     return {(r["asset_a"], r["asset_b"]): r for r in rows}
 
@@ -66,10 +78,12 @@ def brute_force(actions, window):
             if k1 != k2 or a1 == a2 or i1 == i2 or abs(int(t1) - int(t2)) > window:
                 continue
             pair = (min(a1, a2), max(a1, a2))
-            rec = out.setdefault(pair, {"events": 0, "keys": set(), "times": []})
+            rec = out.setdefault(pair, {"events": 0, "keys": set(), "times": [], "first": {}})
             rec["events"] += 1
             rec["keys"].add(k1)
             rec["times"] += [t1, t2]
+            # A key's example time is its earliest co-action's earlier action.
+            rec["first"][k1] = min(rec["first"].get(k1, t1), t1, t2)
     return out, audience
 
 
@@ -86,15 +100,20 @@ action_lists = st.lists(
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(actions=action_lists, window=st.sampled_from([0, 1, 10, 60]), seed=st.randoms())
-def test_matches_brute_force_and_ignores_row_order(con, actions, window, seed):
+@given(
+    actions=action_lists,
+    window=st.sampled_from([0, 1, 10, 60]),
+    seed=st.randoms(),
+    engine=st.sampled_from([None, TopN()]),
+)
+def test_matches_brute_force_and_ignores_row_order(con, actions, window, seed, engine):
     expected, audience = brute_force(actions, window)
     # The items must follow their rows when shuffled, so give them fixed names first.
     named = [(*a, f"i{n}") for n, a in enumerate(actions)]
     shuffled = list(named)
     seed.shuffle(shuffled)
-    got = run(con, named, window=window)
-    got_shuffled = run(con, shuffled, window=window)
+    got = run(con, named, engine, window=window)
+    got_shuffled = run(con, shuffled, engine, window=window)
     assert got == got_shuffled
     assert set(got) == set(expected)
     for pair, rec in expected.items():
@@ -107,7 +126,9 @@ def test_matches_brute_force_and_ignores_row_order(con, actions, window, seed):
         want = sum(math.log(3) / math.log(1 + len(audience[k])) for k in rec["keys"])
         assert edge["weight"] == pytest.approx(want, abs=1e-8)
         assert edge["weight"] >= 0
-        assert 1 <= len(edge["examples"]) <= 3
+        # The earliest three keys, ties by key, each with its first co-action's time.
+        firsts = sorted((t, k) for k, t in rec["first"].items())[:3]
+        assert edge["examples"] == [{"key": k, "at": T0 + timedelta(seconds=t)} for t, k in firsts]
 
 
 def test_window_is_inclusive_and_in_seconds(con):

@@ -21,7 +21,10 @@ class UnsupportedCapability(CibwatchError):
 # What each engine can do beyond the operations every plan may assume (joins, group-by,
 # window row_number, collect, structs). A plan asks `engine.require(name)` before using one.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "duckdb": frozenset({"arrow_roundtrip", "ordered_collect", "regex", "array_sort"}),
+    # top_n_aggregate: min(x, n) as an aggregate with a state of n values (coaction's fold).
+    "duckdb": frozenset(
+        {"arrow_roundtrip", "ordered_collect", "regex", "array_sort", "top_n_aggregate"}
+    ),
     "spark": frozenset({"arrow_roundtrip", "regex", "array_sort"}),
 }
 

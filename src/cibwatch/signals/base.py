@@ -197,6 +197,11 @@ class Signal:
     tables: ClassVar[tuple[str, ...]] = ("posts",)
     Params: ClassVar[type] = type(None)
     description: ClassVar[str] = ""
+    # The store's DuckDB builds each hash join on the side the plan puts on the right instead
+    # of the side it estimates smaller, while this signal's edges are written. Its estimates
+    # after a few aggregates are far off (one row for millions of folded edges), and the
+    # co-action fold's key lookups then hashed every edge; see coaction.fold_numbered.
+    join_sides_as_written: ClassVar[bool] = False
 
     def edges(self, ctx: Context, params: Any) -> ibis.Table:
         """Return an Ibis table with EDGE_COLUMNS (see the module docstring for the contract)."""

@@ -45,11 +45,12 @@ class CoLink(Signal):
     """Same normalized URL posted by two assets within Δt."""
 
     name = "co-link"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts", "post_urls")
     Params = CoLinkParams
 
     def edges(self, ctx: Context, params: CoLinkParams) -> ir.Table:
-        return co_actions(_url_actions(ctx, "url_norm"), params)
+        return co_actions(_url_actions(ctx, "url_norm"), params, ctx.engine)
 
 
 @register
@@ -57,8 +58,9 @@ class CoDomain(Signal):
     """Same registered domain posted by two assets within Δt."""
 
     name = "co-domain"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts", "post_urls")
     Params = CoDomainParams
 
     def edges(self, ctx: Context, params: CoDomainParams) -> ir.Table:
-        return co_actions(_url_actions(ctx, "domain"), params)
+        return co_actions(_url_actions(ctx, "domain"), params, ctx.engine)

@@ -26,6 +26,7 @@ class CoMention(Signal):
     """Two assets mentioned the same account within Δt (a popular target is down-weighted)."""
 
     name = "co-mention"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts", "post_mentions")
     Params = CoMentionParams
 
@@ -41,7 +42,7 @@ class CoMention(Signal):
             at=j.created_at,
             item=j.native_id,
         )
-        return co_actions(actions, params)
+        return co_actions(actions, params, ctx.engine)
 
 
 @register
@@ -49,6 +50,7 @@ class CoReply(Signal):
     """Two assets replied to the same post within Δt."""
 
     name = "co-reply"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts",)
     Params = CoReplyParams
 
@@ -61,4 +63,4 @@ class CoReply(Signal):
             at=replies.created_at,
             item=replies.native_id,
         )
-        return co_actions(actions, params)
+        return co_actions(actions, params, ctx.engine)

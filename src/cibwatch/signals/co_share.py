@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cibwatch.signals.base import Context, Signal, param, register
-from cibwatch.signals.coaction import CoActionParams, co_action_keys, key_weight, pair_edges
+from cibwatch.signals.coaction import CoActionParams, co_action_kids, fold_numbered, key_weight
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class CoShare(Signal):
     """Two assets reshared the same post within Δt; or one reshared the other's post fast."""
 
     name = "co-share"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts",)
     Params = CoShareParams
 
@@ -48,10 +49,14 @@ class CoShare(Signal):
             # together in min_participation, as in CooRTweet.
             item=shares.native_id.re_replace(r"#[0-9]+$", ""),
         )
-        per_key = co_action_keys(actions, params)
-        if params.fast_reshare_window > 0:
-            per_key = ibis.union(per_key, _fast_reshares(posts, params), distinct=False)
-        return pair_edges(per_key, params)
+        if params.fast_reshare_window <= 0:
+            return fold_numbered(*co_action_kids(actions, params), params, ctx.engine)
+        fast = _fast_reshares(posts, params)
+        # Fast reshares are folded with the co-actions, their keys numbered with them.
+        per_kid, keys = co_action_kids(actions, params, extra_keys=fast)
+        fast = fast.join(keys, fast.key == keys.key)
+        fast = fast.select("a", "b", "kid", "ev", "first", "last", "w")
+        return fold_numbered(ibis.union(per_kid, fast, distinct=False), keys, params, ctx.engine)
 
 
 def _fast_reshares(posts: ir.Table, params: CoShareParams) -> ir.Table:

@@ -33,6 +33,7 @@ class HashtagSequence(Signal):
     """Same ordered hashtag sequence published by two assets within Δt."""
 
     name = "hashtag-sequence"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts", "post_hashtags")
     Params = HashtagSequenceParams
 
@@ -53,4 +54,4 @@ class HashtagSequence(Signal):
         actions = j.select(
             asset_id=j.asset_id, key=j.key.name("key"), at=j.created_at, item=j.native_id
         )
-        return co_actions(actions, params)
+        return co_actions(actions, params, ctx.engine)

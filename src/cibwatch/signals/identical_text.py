@@ -32,6 +32,7 @@ class IdenticalText(Signal):
     """Same normalized text published by two assets within Δt."""
 
     name = "identical-text"
+    join_sides_as_written = True  # coaction.fold_numbered
     tables = ("posts",)
     Params = IdenticalTextParams
 
@@ -45,4 +46,4 @@ class IdenticalText(Signal):
         actions = own.select(
             asset_id=own.asset_id, key=own.text_norm, at=own.created_at, item=own.native_id
         )
-        return co_actions(actions, params)
+        return co_actions(actions, params, ctx.engine)

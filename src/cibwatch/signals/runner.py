@@ -115,6 +115,9 @@ def run_signals(
     # No signal reads rows in insertion order (every order that matters is explicit, and the
     # edges are written ORDER BY asset pair): without it DuckDB buffers less.
     ordered = ws.con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    disabled = str(
+        ws.con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0] or ""
+    )
     try:
         ws.con.execute("SET preserve_insertion_order = false")
         classes = {n: get_signal(n) for n in names}
@@ -131,9 +134,13 @@ def run_signals(
                 t0 = time.perf_counter()
                 try:
                     expr = check_edge_schema(name, cls().edges(ctx, cfg.params(name)))
+                    if cls.join_sides_as_written:
+                        sides = ",".join(filter(None, [disabled, "build_side_probe_side"]))
+                        con.execute("SET disabled_optimizers = ?", [sides])
                     _insert_edges(con, eng, name, expr)
                 finally:
                     ctx.release()
+                    con.execute("SET disabled_optimizers = ?", [disabled])
                 edges, assets = con.execute(_COUNT, [name, name, name]).fetchall()[0]
                 # The next signal's numpy/Arrow work gets the memory DuckDB cached for this one.
                 eng.trim_memory()
