@@ -1,4 +1,4 @@
-"""The SQL helpers adapters share: list fields as archives write them."""
+"""The SQL helpers adapters share: list fields as archives write them, trims, counts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cibwatch.ingest.staging import list_field_sql
+from cibwatch.ingest.staging import int_sql, list_field_sql, nullif_blank_sql, trim_sql
 
 _CON = duckdb.connect()
 
@@ -52,3 +52,56 @@ _ITEM = st.text(
 @given(st.lists(_ITEM, max_size=5))
 def test_python_written_lists_round_trip(items):
     assert parse(repr(items)) == [i for i in items if i != ""]
+
+
+def test_trim_sql_agrees_with_trim_on_every_code_point():
+    """trim_sql skips trim() on strings its regexes say have no space at either end."""
+    rows = _CON.execute(f"""
+        WITH s AS (
+            SELECT chr(CAST(range AS INTEGER)) AS c FROM range(1, 1114112)
+            WHERE range < 55296 OR range > 57343
+        ), x AS (
+            SELECT unnest([c || 'ا' || c, c || 'ب', 'پ' || c, c]) AS x FROM s
+        )
+        SELECT count(*), count(*) FILTER (WHERE trim(x) <> x),
+               count(*) FILTER (WHERE {trim_sql("x")} IS DISTINCT FROM trim(x))
+        FROM x
+    """).fetchall()[0]
+    total, trimmed, differ = rows
+    assert total > 4_000_000 and trimmed > 0  # the spaces trim() removes are in the sample
+    assert differ == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        (" 12", 12),
+        ("12.0", 12),
+        ("1,234", 1234),
+        ("\u00a01,234 ", 1234),
+        ("1e3", 1000),
+        ("12.7", 13),
+        ("nan", None),
+        ("", None),
+        ("۱۲", None),
+        ("1 000", None),
+        (None, None),
+    ],
+)
+def test_counts_read_with_the_plain_cast_first(written, value):
+    got, plain = _CON.execute(
+        f"SELECT {int_sql('x')}, "
+        "TRY_CAST(TRY_CAST(replace(trim(x), ',', '') AS DOUBLE) AS BIGINT) "
+        "FROM (SELECT ?::VARCHAR AS x)",
+        [written],
+    ).fetchall()[0]
+    assert got == plain == value
+
+
+def test_blank_is_null_after_any_unicode_space():
+    got = _CON.execute(
+        f"SELECT list({nullif_blank_sql('x')} ORDER BY i) FROM "
+        "(SELECT unnest(['  تهران ', '\u3000', 'a\u00a0', '', NULL]) AS x, "
+        "unnest(range(5)) AS i)"
+    ).fetchall()[0][0]
+    assert got == ["تهران", None, "a", None, None]

@@ -17,10 +17,15 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow is imported where it is used: loading it costs about 0.3 s of every `cibwatch ingest`
+# start, and ingesting text that needs no NFKC never calls it.
 
 # translate(): each character of _FROM becomes the character at the same place in _TO.
 _FROM = (
@@ -50,7 +55,11 @@ NEEDS_NFKC_RE = (
 SPACE_CHECK_RE = "  |^ | $|[\\t\\n\\r\\f\\v" + SPACE_RE[3:-2] + "]"
 
 
-def _nfkc(values: pa.Array) -> pa.Array:
+def _nfkc(values: Any) -> Any:
+    # Typed Any: DuckDB evaluates a UDF's annotations when it is registered, and pyarrow is
+    # not imported yet then.
+    import pyarrow.compute as pc
+
     return pc.utf8_normalize(values, form="NFKC")
 
 
@@ -96,38 +105,41 @@ def normalize_select(relation: str, key: str, column: str) -> str:
 def normalize_columns(relation: str, column: str, out: str = "norm") -> str:
     """SQL selecting every column of `relation` plus `out`, the normalized `column`.
 
-    Each costly step runs only on strings a cheap regex says it would change: most posts need
-    one or two of them. Carrying the other columns through (rather than joining a (key, norm)
+    Each costly step runs only on strings a cheap test says it would change; most posts need
+    none or one of them. Carrying the other columns through (rather than joining a (key, norm)
     table back) saves a join of every row. Same result as `normalize_sql`.
     """
 
     def step(check: str, then: str) -> str:
         return (
-            f"SELECT * REPLACE (CASE WHEN _cw_r AND regexp_matches(_cw_x, '{check}') "
+            f"SELECT * REPLACE (CASE WHEN _cw_r AND NOT _cw_a AND regexp_matches(_cw_x, '{check}') "
             f"THEN {then} ELSE _cw_x END AS _cw_x) FROM"
         )
 
-    # One regex tells whether any of NFKC, letter/digit folding or mark stripping can change a
-    # string; plain Persian or Latin text skips all three.
+    # ZWNJ (most Persian text has it) becomes a space first, with no regex: it is a space to
+    # the space step, and a starter no other step reads. Then ONE regex pass tells whether any
+    # step can change the string (plain Persian text: none); `_cw_a` (pure ASCII, from the
+    # byte and character counts) skips the four non-ASCII steps on Latin text.
     rare = f"{NEEDS_NFKC_RE}|[{_FROM}]|{STRIP_RE}"
-    zwnj = "replace(_cw_x, '\u200c', ' ')"
-    # lower() and trim() cost as much as a regex on Persian text; both are skipped where they
-    # cannot change anything. A string the rare regex passes holds only ASCII, Arabic letters
-    # and ZWNJ/ZWJ, so only A-Z can change case; after the space step only ' ' is left to trim.
-    lower = "CASE WHEN _cw_r OR regexp_matches(_cw_x, '[A-Z]') THEN lower(_cw_x) ELSE _cw_x END"
+    zwnj = f"replace({column}, '\u200c', ' ')"
+    any_step = f"{rare}|[A-Z]|{SPACE_CHECK_RE}"
+    # A string the rare regex passes holds only ASCII, Arabic letters and ZWJ, so only A-Z can
+    # change case; after the space step only ' ' is left to trim.
+    lower = "CASE WHEN _cw_r AND (NOT _cw_a OR regexp_matches(_cw_x, '[A-Z]')) THEN lower(_cw_x) ELSE _cw_x END"
     return f"""
-    SELECT * EXCLUDE (_cw_x, _cw_r), CASE WHEN prefix(_cw_x, ' ') OR suffix(_cw_x, ' ')
+    SELECT * EXCLUDE (_cw_x, _cw_r, _cw_a), CASE WHEN _cw_r AND (prefix(_cw_x, ' ') OR suffix(_cw_x, ' '))
                                      THEN trim(_cw_x) ELSE _cw_x END AS {out} FROM (
      SELECT * REPLACE ({lower} AS _cw_x) FROM (
-     SELECT * REPLACE (CASE WHEN regexp_matches(_cw_x, '{SPACE_CHECK_RE}')
+     SELECT * REPLACE (CASE WHEN _cw_r AND regexp_matches(_cw_x, '{SPACE_CHECK_RE}')
                        THEN regexp_replace(_cw_x, '{SPACE_RE}', ' ', 'g') ELSE _cw_x END AS _cw_x) FROM (
-      SELECT * REPLACE (CASE WHEN contains(_cw_x, '\u200c') THEN {zwnj} ELSE _cw_x END AS _cw_x) FROM (
        {step(STRIP_RE, f"regexp_replace(_cw_x, '{STRIP_RE}', '', 'g')")} (
         {step(f"[{_FROM}]", f"translate(_cw_x, '{_FROM}', '{_TO}')")} (
          {step(NEEDS_NFKC_RE, "cw_nfkc(_cw_x)")} (
-          SELECT *, regexp_matches(_cw_x, '{rare}') AS _cw_r FROM (
-           SELECT *, {column} AS _cw_x FROM {relation}
-    ))))))))"""
+          SELECT *, coalesce(regexp_matches(_cw_x, '{any_step}'), false) AS _cw_r,
+                 strlen(_cw_x) = length(_cw_x) AS _cw_a FROM (
+           SELECT *, CASE WHEN contains({column}, '\u200c') THEN {zwnj} ELSE {column} END AS _cw_x
+           FROM {relation}
+    )))))))"""
 
 
 _lock = threading.Lock()
@@ -144,6 +156,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 def normalize_arrow(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Normalize a string array; nulls stay null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     values = pc.cast(values, pa.string())
     table = pa.table({"i": pa.array(range(len(values)), pa.int64()), "t": values})
     with _lock:

@@ -13,10 +13,12 @@ thousand hosts.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
-import tldextract
+
+if TYPE_CHECKING:
+    import tldextract
 
 # Query parameters that identify a click or a campaign, not the content (regex, full match).
 TRACKING_PARAMS = (
@@ -78,11 +80,20 @@ def create_url_table(con: duckdb.DuckDBPyConnection, src: str, name: str) -> Non
 
 @functools.lru_cache(maxsize=1)
 def _extractor() -> tldextract.TLDExtract:
+    # Imported here: tldextract (with requests) costs about 0.3 s to import, and the ingest
+    # loads it on its hashing thread while the file is staged (see `cibwatch.ingest`).
+    import tldextract
+
     # suffix_list_urls=() keeps tldextract on its bundled snapshot: no fetch, ever. Private
     # suffixes count, so x.blogspot.com and y.blogspot.com are different sites.
     return tldextract.TLDExtract(
         suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
     )
+
+
+def load_suffix_list() -> None:
+    """Import tldextract and load its suffix list now (about 0.4 s), e.g. on an idle thread."""
+    registered_domain("example.com")
 
 
 def registered_domain(host: str | None) -> str | None:
@@ -98,15 +109,13 @@ def registered_domain(host: str | None) -> str | None:
 def register_domain_table(con: duckdb.DuckDBPyConnection, hosts_query: str, name: str) -> None:
     """Create temp table `name(host, domain)` for the distinct hosts that `hosts_query` returns."""
     hosts = [r[0] for r in con.execute(hosts_query).fetchall() if r[0]]
-    table = pa.table(
-        {
-            "host": pa.array(hosts, pa.string()),
-            "domain": pa.array([registered_domain(h) for h in hosts], pa.string()),
-        }
+    # Passed as list parameters, not a registered Arrow table: `con.register` imports pandas,
+    # half a second of every `cibwatch ingest` start.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS "
+        "SELECT unnest(CAST($host AS VARCHAR[])) AS host, unnest(CAST($domain AS VARCHAR[])) AS domain",
+        {"host": hosts, "domain": [registered_domain(h) for h in hosts]},
     )
-    con.register("_cw_domains_arrow", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _cw_domains_arrow")
-    con.unregister("_cw_domains_arrow")
 
 
 def normalize_url(url: str | None) -> str | None:

@@ -20,6 +20,7 @@ from cibwatch.ingest.csvread import csv_columns
 from cibwatch.ingest.load import LoadCounts, commit_staged, register_functions
 from cibwatch.ingest.staging import create_staging, drop_staging
 from cibwatch.store import Workspace
+from cibwatch.urls import load_suffix_list
 
 __all__ = [
     "Adapter",
@@ -134,9 +135,20 @@ def ingest_file(
             done = _ingested(ws, path, format, sha256)
             if done is not None:
                 return done
+        pool.submit(_preload)
         return _ingest(ws, path, format, chosen, mapping, force, pending)
     finally:
         pool.shutdown(wait=True)
+
+
+def _preload() -> None:
+    """Load what the commit step needs but the staging does not, on the hashing thread while
+    the file is staged (the main thread waits in DuckDB, which releases the GIL): numpy, which
+    DuckDB imports to register a Python function, and tldextract with its suffix list. Half a
+    second of a `cibwatch ingest` start, off the critical path."""
+    import numpy  # noqa: F401
+
+    load_suffix_list()
 
 
 def _source_sha256(
@@ -184,7 +196,6 @@ def _ingest(
 ) -> IngestResult:
     known = adapters()
     con = ws.con
-    register_functions(con)
     create_staging(con)
     try:
         ctx = StageContext(
@@ -196,6 +207,7 @@ def _ingest(
             done = _ingested(ws, path, format, sha256)
             if done is not None:
                 return done
+        register_functions(con)
         with ws.transaction():
             source_id = int(con.execute("SELECT nextval('source_seq')").fetchall()[0][0])
             con.execute(

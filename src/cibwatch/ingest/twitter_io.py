@@ -23,6 +23,7 @@ from cibwatch.ingest.staging import (
     nullif_blank_sql,
     parse_time_sql,
     stage_posts_view,
+    trim_sql,
 )
 
 TWEET_COLUMNS = (
@@ -102,10 +103,10 @@ def _post_columns(present: set[str]) -> dict[str, str]:
     )
     return {
         "platform": "'twitter'",
-        "native_id": "trim(tweetid)",
+        "native_id": trim_sql("tweetid"),
         "asset_platform": "'twitter'",
         "asset_kind": "'account'",
-        "asset_native_id": "trim(userid)",
+        "asset_native_id": trim_sql("userid"),
         "created_at": "_t",
         "text": "tweet_text",
         "lang": b("tweet_language"),
