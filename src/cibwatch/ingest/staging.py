@@ -116,12 +116,11 @@ def parse_time_sql(col: str) -> str:
 def list_field_sql(col: str) -> str:
     """SQL: a list field written "['a', 'b']", '[a, b]', 'a,b' or empty -> VARCHAR[] (never NULL)."""
     # Quoted items are taken whole, so URLs containing commas survive. The fast path is a
-    # ['a', 'b'] list whose items hold no quote (and none is empty: '' would show).
+    # ['a', 'b'] list whose items are not empty and hold no quote: one regex pass says so,
+    # cheaper than the replace-and-search it replaced.
     return f"""(CASE
         WHEN {col} IS NULL OR {col} IN ('', '[]') THEN []::VARCHAR[]
-        WHEN prefix({col}, '[''') AND suffix({col}, ''']')
-             AND NOT contains(replace({col}[3:-3], ''', ''', ''), '''')
-             AND NOT contains({col}, '''''')
+        WHEN regexp_full_match({col}, '\\[''[^'']+(?:'', ''[^'']+)*''\\]')
             THEN string_split({col}[3:-3], ''', ''')
         WHEN trim({col}) IN ('', '[]') THEN []::VARCHAR[]
         WHEN regexp_matches({col}, '^\\s*\\[\\s*[''"]')
