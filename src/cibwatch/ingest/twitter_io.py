@@ -96,8 +96,10 @@ def _post_columns(present: set[str]) -> dict[str, str]:
     """SQL for each staged post column but `line`, from a tweets file's columns and `_t`."""
     b = lambda n: _blank(n, present)  # noqa: E731
     lst = lambda n: list_field_sql(f'"{n}"') if n in present else "NULL"  # noqa: E731
+    # 'True' and 'False', as the archives write them, without lower(trim()) on every row.
     retweet = (
-        "lower(trim(is_retweet)) IN ('true', '1', 't', 'yes')"
+        "CASE is_retweet WHEN 'True' THEN true WHEN 'False' THEN false "
+        "ELSE lower(trim(is_retweet)) IN ('true', '1', 't', 'yes') END"
         if "is_retweet" in present
         else f"{b('retweet_tweetid')} IS NOT NULL"
     )
