@@ -129,9 +129,9 @@ def co_action_kids(
 ) -> tuple[ir.Table, ir.Table]:
     """Co-actions folded per (a, b, kid), and the numbering of the keys: (kid, key).
 
-    `kid` numbers the keys in key order (so ordering by kid is ordering by key). Keys in
-    `extra_keys` (a table with a `key` column) are numbered too, for rows a signal folds in
-    from elsewhere (co-share's fast reshares).
+    `kid` numbers the keys in key order (so ordering by kid is ordering by key); only keys at
+    least two assets acted on are numbered, and those in `extra_keys` (a table with a `key`
+    column), for rows a signal folds in from elsewhere (co-share's fast reshares).
     """
     acts = actions.select(
         asset_id=actions.asset_id.cast("int64"),
@@ -152,6 +152,9 @@ def co_action_kids(
     # only onto the folded rows. Long string keys in every hash table made identical-text
     # spill and crawl at 10M posts.
     popularity = acts.group_by("key").aggregate(n_k=acts.asset_id.nunique())
+    # A key only one asset acted on pairs nobody: its actions, and the key itself, leave here
+    # (most texts and URLs at 10M posts), before the numbering, the pair join and the lookups.
+    popularity = popularity.filter(popularity.n_k >= 2)
     if extra_keys is None:
         popularity = popularity.mutate(kid=ibis.row_number().over(order_by=popularity.key))
         keys = popularity.select("kid", "key")
