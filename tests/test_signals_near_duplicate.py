@@ -275,3 +275,57 @@ def test_edges_do_not_depend_on_slices(ws, monkeypatch):
     monkeypatch.setattr(near_duplicate_text, "_FOLD_ROWS", 50)
     sliced = run(ws(posts))
     assert sliced == whole and len(whole) > 300
+
+
+def test_boilerplate_pairs_exact_copies_in_every_case_and_near_copies_in_the_first_bands(ws):
+    # 150 assets post one greeting within the hour (a boilerplate bucket of more than
+    # max_bucket_posts = 100), and 150 others a variant with two words changed (a near-copy:
+    # another cleaned text, J >= threshold, sharing band keys with the greeting).
+    from cibwatch.signals.near_duplicate_text import NearDuplicateParams, band_signatures
+
+    rng = random.Random(8)
+    greeting = "جمعه همگی بخیر، روزتون پر از شادی و آرامش باشه دوستان عزیز و مهربان من"
+    variant = greeting.replace("مهربان", "نازنین")
+    _, keys, sig, _ = band_signatures(
+        pa.array([normalize(greeting), normalize(variant)]), NearDuplicateParams()
+    )
+    assert (sig[0] == sig[1]).mean() >= 0.6
+    first = int(np.flatnonzero(keys[0] == keys[1])[0])  # the first band the two share
+    posts = [(a, rng.randint(0, 3600), greeting) for a in range(1, 151)]
+    posts += [(a, rng.randint(0, 3600), variant) for a in range(151, 301)]
+
+    def mixed(edges):  # edges between a greeting's poster and a variant's poster
+        return [k for k in edges if k[0] <= 150 < k[1]]
+
+    # Exact copies are paired text by text (once, not per band), so even without any band
+    # pairing boilerplate, each text's posters are linked, with their next 3 copies in time.
+    none = run(ws(posts), neighbours=3, boilerplate_bands=0)
+    assert not mixed(none)
+    assert {a for k in none for a in k} == set(range(1, 301))
+    assert len(none) <= 300 * 3
+    # Near copies of a boilerplate text are paired in the first bands only.
+    before = run(ws(posts), neighbours=3, boilerplate_bands=first)
+    within = run(ws(posts), neighbours=3, boilerplate_bands=first + 1)
+    every = run(ws(posts), neighbours=3, boilerplate_bands=16)
+    assert not mixed(before) and mixed(within)
+    assert set(none) <= set(within) <= set(every)
+
+
+def test_band_signatures_of_repeated_texts_are_their_originals():
+    from cibwatch.signals.near_duplicate_text import NearDuplicateParams, band_signatures
+
+    texts = [normalize(t) for t in [BASE, *VARIANTS, *UNRELATED, "کوتاه"]]
+    rng = random.Random(3)
+    picks = [rng.randrange(len(texts)) for _ in range(60)]
+    p = NearDuplicateParams()
+    idx_u, keys_u, sig_u, fp_u = band_signatures(pa.array(texts), p)
+    idx, keys, sig, fp = band_signatures(
+        pa.chunked_array(
+            [pa.array([texts[i] for i in picks[:25]]), pa.array([texts[i] for i in picks[25:]])]
+        ),
+        p,
+    )
+    row = {int(t): r for r, t in enumerate(idx_u)}  # row of each unique text, if long enough
+    assert idx.tolist() == [i for i, t in enumerate(picks) if t in row]
+    at = [row[picks[i]] for i in idx]
+    assert (keys == keys_u[at]).all() and (sig == sig_u[at]).all() and (fp == fp_u[at]).all()

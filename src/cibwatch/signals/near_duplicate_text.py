@@ -9,8 +9,9 @@ Jaccard similarity. Reshares are left out: they repeat the original (co-share co
 
 Plan, sub-quadratic at every step:
 
-1. signatures in numpy (one hash per shingle), a chunk of texts at a time, turned at once
-   into one key per band and the low 16 bits of each value (what pairing needs);
+1. signatures in numpy (one hash per shingle), once per distinct text, a chunk of texts at
+   a time, turned at once into one key per band and the low 16 bits of each value (what
+   pairing needs);
 2. in numpy, band by band, posts are sorted by (key, time) and only posts with a neighbour
    under the same key at most Δt away are kept (most texts are unique, and most copies of a
    boilerplate text are far apart in time);
@@ -20,9 +21,16 @@ Plan, sub-quadratic at every step:
    so the cost follows the pairs inside Δt. A bucket holding more than `max_bucket_posts`
    posts is boilerplate ("Happy Nowruz", a news headline everybody pastes): there each post
    is only paired with its next `neighbours` posts in time, so a text posted by 100k assets
-   costs O(100k · neighbours). The same plan ran in the engine until the 10M-post benchmark
-   (docs/benchmarks.md): there its join and de-duplication of every band's candidates held
-   several GB; band by band in numpy only the verified pairs are kept (13 bytes each);
+   costs O(100k · neighbours). Boilerplate buckets are paired in the first
+   `boilerplate_bands` bands only (2 of 16 by default): a boilerplate text's family fills
+   the same buckets in every band, so the other bands mostly re-propose the same
+   neighbours (at 10M posts 93 % of the texts sit in such buckets and pairing them in all
+   16 bands made ~760M candidates). Exact copies (equal cleaned text, same fingerprint)
+   share every band; they are paired once, text by text, the same way (`copy_pairs`),
+   so a boilerplate campaign's copies are linked whatever band they fall in. The same
+   plan ran in the engine until the 10M-post benchmark (docs/benchmarks.md): there its
+   join and de-duplication of every band's candidates held several GB; band by band in
+   numpy only the verified pairs are kept (13 bytes each);
 4. a candidate post pair is verified (the share of equal signature positions must reach
    `threshold`) unless an earlier band verified it already; a band's slices run on two
    threads;
@@ -108,6 +116,13 @@ class NearDuplicateParams:
     neighbours: int = param(
         10, "posts paired with each post inside a boilerplate bucket", unit="posts", min=1
     )
+    boilerplate_bands: int = param(
+        2,
+        "boilerplate buckets are paired in the first this many bands only (exact copies are "
+        "paired text by text, once for all bands); smaller buckets in every band",
+        unit="bands",
+        min=0,
+    )
     popularity: str = param(
         "log",
         "down-weighting of popular texts by the distinct assets n in their LSH bucket: log "
@@ -171,7 +186,7 @@ def near_duplicate_edges(data: pa.Table, params: NearDuplicateParams) -> pa.Tabl
     native = data.column("native_id").combine_chunks().take(take)
     del data, take, index
     ts = _epoch_seconds(created)
-    d1, d2, n_k, jac = verified_pairs(keys, sig16, ts, asset, params)
+    d1, d2, n_k, jac = verified_pairs(keys, sig16, ts, asset, params, fp=fp)
     del keys, sig16, ts
     if len(d1) == 0:
         return _empty_edges(created.type)
@@ -208,17 +223,21 @@ def band_signatures(
     Signatures are computed a chunk of texts at a time and turned at once into what pairing
     needs: one int64 key per band (minhash.band_keys) and the low 16 bits of every value
     (verification only compares values for equality: a chance agreement of 1/65536 per
-    position). At 10M posts this avoids holding the 32-bit signatures of every text.
+    position). At 10M posts this avoids holding the 32-bit signatures of every text. Equal
+    texts are hashed once, then every post gets its text's rows.
     """
-    n = len(texts)
+    # Each distinct text is hashed once (a copy's signature is its original's): at 10M posts
+    # 3.9M distinct texts of 6.7M.
+    distinct = pc.unique(texts)
+    n = len(distinct)
     keys = np.empty((n, params.bands), np.int64)
     sig16 = np.empty((n, params.num_perm), np.uint16)
     fp = np.empty(n, np.uint64)
-    index = np.empty(n, np.int64)
+    row = np.full(n + 1, -1, np.int64)  # signature row of each distinct text (-1: too short)
     m = 0
     for lo in range(0, n, _SIG_ROWS):
         s = minhash.signatures(
-            texts.slice(lo, _SIG_ROWS),
+            distinct.slice(lo, _SIG_ROWS),
             shingle=params.shingle,
             num_perm=params.num_perm,
             min_chars=params.min_chars,
@@ -229,10 +248,17 @@ def band_signatures(
             keys[m : m + k, j] = minhash.band_keys(s.values, params.bands, only=j)
         sig16[m : m + k] = s.values
         fp[m : m + k] = s.fingerprint
-        index[m : m + k] = s.index + lo
+        row[s.index + lo] = np.arange(m, m + k)
         m += k
-    # Views of the first m rows (texts too short leave the rest unused): no copy.
-    return index[:m], keys[:m], sig16[:m], fp[:m]
+    # Null texts (none here: the caller filters them) map to the extra row, -1.
+    codes = pc.index_in(texts, value_set=distinct).fill_null(n)
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    per_text = row[codes.to_numpy().astype(np.int64)]
+    del codes
+    index = np.flatnonzero(per_text >= 0)
+    at = per_text[index]
+    return index, keys[at], sig16[at], fp[at]
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
@@ -503,6 +529,7 @@ def verified_pairs(
     asset: np.ndarray,
     params: NearDuplicateParams,
     threads: int = 2,
+    fp: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(d1, d2, n_k, jaccard) of every candidate pair that passes verification, by (d1, d2).
 
@@ -550,8 +577,20 @@ def verified_pairs(
         ok = equal / width >= params.threshold - 1e-9
         return pos[seen], nk[seen], cand[ok], nk[fresh][ok], equal[ok]
 
+    if fp is not None:
+        d1, d2, nk = copy_pairs(fp, ts, asset, params)
+        code = d1 * n + d2
+        order = np.argsort(code)
+        code, nk = code[order], nk[order]
+        equal = agreements(sig16, d1[order], d2[order]).astype(agree.dtype)
+        ok = equal / width >= params.threshold - 1e-9  # equal fingerprints: all agree (~always)
+        codes, n_k, agree = code[ok], nk[ok].astype(np.int32), equal[ok]
+        del d1, d2, nk, code, order, equal, ok
     with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
-        for doc, key, size in band_runs(sig, params.bands, ts, params.window):
+        for band, (doc, key, size) in enumerate(band_runs(sig, params.bands, ts, params.window)):
+            if band >= params.boilerplate_bands:
+                small = size <= params.max_bucket_posts
+                doc, key, size = doc[small], key[small], size[small]
             # Slices of whole keys, so that one slice's candidates, not a band's, are in memory.
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
             # The first key start at or after every multiple of _PAIR_ROWS (none past the end).
@@ -576,6 +615,37 @@ def verified_pairs(
             n_k = np.insert(n_k, at, np.concatenate([d[3] for d in done]).astype(np.int32)[order])
             agree = np.insert(agree, at, np.concatenate([d[4] for d in done])[order])
     return codes // n, codes % n, n_k.astype(np.int64), agree.astype(np.float64) / width
+
+
+def copy_pairs(
+    fp: np.ndarray, ts: np.ndarray, asset: np.ndarray, params: NearDuplicateParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(d1 < d2, n_k) of exact copies: documents of one fingerprint within the window.
+
+    The fingerprint (the cleaned text) is the key and pairing is `window_pairs`': every
+    copy within the window, only the next `neighbours` in texts of more than
+    `max_bucket_posts` documents; n_k is the text's documents.
+    """
+    n = len(fp)
+    order = np.lexsort((np.arange(n), ts, fp))
+    f = fp[order].view(np.int64)
+    same = f[1:] == f[:-1]
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    size = np.bincount(run)[run]
+    near = same & (np.diff(ts[order]) <= params.window)
+    keep = np.zeros(n, dtype=bool)
+    keep[1:] |= near
+    keep[:-1] |= near
+    return window_pairs(
+        order[keep],
+        f[keep],
+        size[keep],
+        ts,
+        asset,
+        params.window,
+        params.max_bucket_posts,
+        params.neighbours,
+    )
 
 
 # Band rows paired at a time in verified_pairs (whole keys; a boilerplate key can exceed it).
