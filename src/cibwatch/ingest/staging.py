@@ -70,17 +70,27 @@ def staged_as_view(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-def stage_posts_view(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+def stage_posts_view(
+    con: duckdb.DuckDBPyConnection, rows: str, constants: dict[str, str] | None = None
+) -> None:
     """Make stg_posts a view over temp table `rows`, whose rows are the file's records in order.
 
     `rows` holds stg_posts columns but `line` (missing ones are NULL, extra ones not shown); a
     record's line is its rowid + 2 (after the header), so `rows` must come straight from a
     reader with insertion order kept and no record left out. Setting a `line` column instead
     would take an UPDATE of every row or another copy, each costing seconds per million rows.
+    `constants` maps columns the same for every row to SQL literals written by cibwatch (never
+    data), e.g. {"platform": "'twitter'"}: the view supplies them, so `rows` need not store
+    them 1.5M times.
     """
     have = {r[0] for r in con.execute(f"DESCRIBE {rows}").fetchall()}
+    fixed = constants or {}
+
+    def value(name: str) -> str:
+        return fixed.get(name, name if name in have else "NULL")
+
     cols = ", ".join(
-        f"CAST({name if name in have else 'NULL'} AS {type_}) AS {name}"
+        f"CAST({value(name)} AS {type_}) AS {name}"
         for name, type_, *_ in con.execute("DESCRIBE stg_posts").fetchall()
         if name != "line"
     )

@@ -127,8 +127,14 @@ def _post_columns(present: set[str]) -> dict[str, str]:
     }
 
 
-def _post_select(present: set[str]) -> str:
-    return ", ".join(f"{sql} AS {name}" for name, sql in _post_columns(present).items())
+# The staged post columns whose SQL in `_post_columns` is a literal, the same for every row.
+CONSTANT_COLUMNS = ("platform", "asset_platform", "asset_kind")
+
+
+def _post_select(present: set[str], skip: tuple[str, ...] = ()) -> str:
+    return ", ".join(
+        f"{sql} AS {name}" for name, sql in _post_columns(present).items() if name not in skip
+    )
 
 
 @register
@@ -221,7 +227,8 @@ class TwitterIO(Adapter):
         time = parse_time_sql('"tweet_time"')
 
         def query(src: str) -> str:
-            cols = [_post_select(present), *(f'"{c}"' for c in users)]
+            # The constant columns come from the view (stage_posts_view), not from 1.5M rows.
+            cols = [_post_select(present, skip=CONSTANT_COLUMNS), *(f'"{c}"' for c in users)]
             return f"SELECT {', '.join(cols)} FROM (SELECT *, {time} AS _t FROM {src})"
 
         rows = read_csv_clean(con, ctx.path, "_cw_fast", query, REQUIRED_TWEETS, header=header)
@@ -244,7 +251,8 @@ class TwitterIO(Adapter):
         """)
         for c in users:
             con.execute(f'ALTER TABLE _cw_fast DROP COLUMN "{c}"')
-        stage_posts_view(con, "_cw_fast")
+        constants = {n: _post_columns(present)[n] for n in CONSTANT_COLUMNS}
+        stage_posts_view(con, "_cw_fast", constants)
         return True
 
     @staticmethod
