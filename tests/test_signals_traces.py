@@ -173,6 +173,34 @@ def test_a_failing_signal_leaves_the_previous_edges(world, monkeypatch):
     assert views[0][0] == 0
 
 
+def test_co_action_inserts_keep_join_sides_and_restore_the_setting(world, monkeypatch):
+    # The co-action fold's key lookups must be built on the keys, not on DuckDB's (far off)
+    # estimate of the smaller side; the user's own disabled optimizers stay, and come back.
+    ws = world(
+        [
+            {"asset": 1, "t": 0, "urls": ["https://a.example/x"], "text": PERSIAN},
+            {"asset": 2, "t": 5, "urls": ["https://a.example/x"], "text": VARIANTS[0]},
+        ]
+    )
+    from cibwatch.signals import runner
+
+    seen = {}
+    insert = runner._insert_edges
+
+    def spy(con, eng, name, expr):
+        setting = "SELECT current_setting('disabled_optimizers')"
+        seen[name] = set(con.execute(setting).fetchall()[0][0].split(","))
+        insert(con, eng, name, expr)
+
+    monkeypatch.setattr(runner, "_insert_edges", spy)
+    ws.con.execute("SET disabled_optimizers = 'top_n'")
+    run_signals(ws, signals="co-link,sync-activity")
+    assert seen == {"co-link": {"top_n", "build_side_probe_side"}, "sync-activity": {"top_n"}}
+    after = ws.con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    assert after == "top_n"
+    assert [e["signal"] for e in edges(ws)] == ["co-link"]
+
+
 def test_unknown_signal_is_a_config_error(world):
     ws = world([{"asset": 1, "t": 0}])
     with pytest.raises(ConfigError, match="co-lnk"):
