@@ -277,9 +277,9 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
 
 
 # Each example is numbered as one integer that sorts like (time, key): whole seconds above,
-# the key's number (kid, in key order) in the low _KID_BITS bits. Seconds are clipped to
-# ±2^32 (years 1834-2106) so the product stays inside int64; a time clipped there still gets
-# its exact value back from the pair's first time only if it is the first example.
+# the key's number (kid, in key order) in the low _KID_BITS bits (up to 2^30 shared keys per
+# signal). Seconds are clipped to ±2^32 (years 1834-2106) so the product stays inside int64;
+# outside that range only the first example's time (the pair's first_at) stays exact.
 _KID_BITS = 30
 _KID_MASK = (1 << _KID_BITS) - 1
 _SECONDS_BOUND = 1 << 32
