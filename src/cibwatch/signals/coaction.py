@@ -264,16 +264,7 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
             lambda e: ibis.struct({"key": e.key, "at": e.at})
         )
     )
-    return edges.select(
-        asset_a=edges.a,
-        asset_b=edges.b,
-        weight=edges.weight,
-        events=edges.events,
-        keys=edges.keys,
-        first_at=edges.first_at,
-        last_at=edges.last_at,
-        examples=edges.examples,
-    )
+    return _edge_columns(edges)
 
 
 # Each example is numbered as one integer that sorts like (time, key): whole seconds above,
@@ -346,6 +337,11 @@ def fold_numbered(
         for i in range(MAX_EXAMPLES)
     ]
     edges = edges.mutate(examples=ibis.array(examples).filter(lambda e: e.key.notnull()))
+    return _edge_columns(edges)
+
+
+def _edge_columns(edges: ir.Table) -> ir.Table:
+    """The folded pairs (a, b, ...) as EDGE_COLUMNS, in that order."""
     return edges.select(
         asset_a=edges.a,
         asset_b=edges.b,
