@@ -117,13 +117,6 @@ def co_actions(
     return fold_numbered(*co_action_kids(actions, params), params, engine)
 
 
-def co_action_keys(actions: ir.Table, params: CoActionParams) -> ir.Table:
-    """Co-actions folded per (a, b, key): columns a, b, key, ev, first, last, w."""
-    per_kid, keys = co_action_kids(actions, params)
-    folded = per_kid.join(keys, per_kid.kid == keys.kid)
-    return folded.select("a", "b", "key", "ev", "first", "last", "w")
-
-
 def co_action_kids(
     actions: ir.Table, params: CoActionParams, extra_keys: ir.Table | None = None
 ) -> tuple[ir.Table, ir.Table]:
