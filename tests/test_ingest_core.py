@@ -347,3 +347,31 @@ def test_interrupted_ingest_leaves_whole_files_and_rerun_completes(tmp_path):
         assert not res.skipped or c["posts"] == 3 + n
         assert q(ws, "SELECT count(*) FROM posts")[0][0] == 3 + n
         assert ingest_file(ws, small).skipped
+
+
+def test_clean_staging_query_keeps_the_readers_order(tmp_path, monkeypatch):
+    # A clean file's staged lines are rowid + 2, which holds only while the staging query
+    # keeps the reader's order: no join (DuckDB plans a long IN list or list_contains on a
+    # constant list as one), no aggregate, no window.
+    from cibwatch.ingest import csvread
+
+    seen: list[str] = []
+    create = csvread._create_from_reader
+
+    def spy(con, path, delim, sql):
+        seen.append(sql)
+        return create(con, path, delim, sql)
+
+    monkeypatch.setattr(csvread, "_create_from_reader", spy)
+    clean = tmp_path / "clean.csv"
+    lines = TWEETS.read_bytes().splitlines()
+    clean.write_bytes(b"\n".join(lines[:4]) + b"\n")
+    ws = Workspace(tmp_path / "ws")
+    assert ingest_file(ws, clean).quarantined == 0
+    (sql,) = seen
+    select = sql.split(" AS ", 1)[1]  # the SELECT of CREATE ... AS SELECT
+    plan = ws.con.execute("EXPLAIN " + select, {"path": str(clean), "delim": ","}).fetchall()
+    operators = plan[0][1]
+    for word in ("JOIN", "Join", "AGGREGATE", "Aggregate", "WINDOW", "Window", "ORDER", "Order"):
+        assert word not in operators, operators
+    ws.close()

@@ -26,6 +26,12 @@ KINDS = ("account", "page", "group", "channel")
 # Version 1 of the normalized store. Natural keys are enforced by anti-join inserts in
 # cibwatch.ingest.load rather than by PRIMARY KEY indexes: DuckDB's ART indexes slow bulk
 # loads of millions of rows and must fit in memory.
+# The display-only text columns (posts.text, post_urls.url: shown, never matched or scanned
+# whole by a stage) are stored with ZSTD rather than DuckDB's default DICT_FSST: writing them
+# costs a third of the CPU (1.5M bench posts: text 1.46 -> 0.48 s, url 0.77 -> 0.36 s) and
+# the file is smaller. A full scan costs more (real tweets: ~+0.2 s CPU per 1.6M), which is
+# why text_norm and url_norm, which the signals read whole, keep the default. Only the
+# physical layout differs: workspaces made before this read and behave the same.
 SCHEMA_V1 = """
 CREATE SEQUENCE IF NOT EXISTS asset_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS post_seq START 1;
@@ -68,7 +74,7 @@ CREATE TABLE IF NOT EXISTS posts (
     native_id VARCHAR,            -- the platform's post id; unique per platform
     asset_id BIGINT,              -- who posted
     created_at TIMESTAMP,         -- UTC
-    text VARCHAR,                 -- as published
+    text VARCHAR USING COMPRESSION zstd,  -- as published
     text_norm VARCHAR,            -- cibwatch.text.normalize(text): compare this, show `text`
     lang VARCHAR,
     reply_to VARCHAR,             -- native id of the post replied to
@@ -86,7 +92,7 @@ CREATE TABLE IF NOT EXISTS posts (
 
 CREATE TABLE IF NOT EXISTS post_urls (
     post_id BIGINT,
-    url VARCHAR,                  -- as found
+    url VARCHAR USING COMPRESSION zstd,  -- as found
     url_norm VARCHAR,             -- cibwatch.urls normalization (no tracking params, no www.)
     domain VARCHAR                -- registered domain (eTLD+1)
 );

@@ -216,7 +216,12 @@ def _ingest(
                 [source_id, str(path), sha256, format],
             )
             counts: LoadCounts = commit_staged(
-                con, source_id=source_id, sha256=sha256, path=str(path), fmt=format
+                con,
+                source_id=source_id,
+                sha256=sha256,
+                path=str(path),
+                fmt=format,
+                posters_staged=ctx.posters_staged,
             )
             con.execute(
                 "UPDATE sources SET finished_at = timezone('UTC', now()), rows_read = ?, "

@@ -30,6 +30,9 @@ class StageContext:
     path: Path
     options: dict[str, Any] = field(default_factory=dict)  # e.g. {"mapping": ...}
     rows_read: int = 0  # set by the adapter: records it read from the file
+    # Set by an adapter whose stg_assets already holds every account that posts in stg_posts,
+    # on the line of its latest post: the commit then skips deriving them from the posts.
+    posters_staged: bool = False
 
 
 class Adapter:

@@ -64,11 +64,21 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def commit_staged(
-    con: duckdb.DuckDBPyConnection, *, source_id: int, sha256: str, path: str, fmt: str
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_id: int,
+    sha256: str,
+    path: str,
+    fmt: str,
+    posters_staged: bool = False,
 ) -> LoadCounts:
-    """Insert the staged rows; the caller holds the transaction."""
+    """Insert the staged rows; the caller holds the transaction.
+
+    `posters_staged`: stg_assets already has every posting account of stg_posts on the line of
+    its latest post (StageContext.posters_staged), so they need not be grouped from the posts.
+    """
     counts = LoadCounts()
-    counts.assets = _load_assets(con, source_id)
+    counts.assets = _load_assets(con, source_id, posters_staged)
     posts, post_dups = _load_posts(con, source_id)
     articles, article_dups = _load_articles(con, source_id)
     counts.posts, counts.articles = posts, articles
@@ -78,18 +88,25 @@ def commit_staged(
     return counts
 
 
-def _load_assets(con: duckdb.DuckDBPyConnection, source_id: int) -> int:
+def _load_assets(con: duckdb.DuckDBPyConnection, source_id: int, posters_staged: bool) -> int:
     picks = ",\n".join(
         f"arg_max({f}, line) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in ASSET_FIELDS
+    )
+    # A posting account's row from the posts carries no field, only its key and latest line:
+    # when the adapter staged each of them already, grouping 1.5M posts again adds nothing.
+    posters = (
+        ""
+        if posters_staged
+        else """
+            UNION ALL BY NAME
+            SELECT max(line) AS line, asset_platform AS platform, asset_kind AS kind,
+                   asset_native_id AS native_id FROM stg_posts GROUP BY 2, 3, 4"""
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cw_assets AS
         SELECT platform, kind, native_id, {picks}
         FROM (
-            SELECT * FROM stg_assets
-            UNION ALL BY NAME
-            SELECT max(line) AS line, asset_platform AS platform, asset_kind AS kind,
-                   asset_native_id AS native_id FROM stg_posts GROUP BY 2, 3, 4
+            SELECT * FROM stg_assets{posters}
             UNION ALL BY NAME
             SELECT max(line) AS line, venue_platform AS platform, venue_kind AS kind,
                    venue_native_id AS native_id FROM stg_posts

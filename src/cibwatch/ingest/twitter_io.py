@@ -249,6 +249,8 @@ class TwitterIO(Adapter):
             FROM (SELECT *, rowid + 2 AS line, asset_native_id AS userid FROM _cw_fast)
             WHERE line IN (SELECT max(rowid) + 2 FROM _cw_fast GROUP BY asset_native_id)
         """)
+        # Every staged post's account is now in stg_assets, on its latest line.
+        ctx.posters_staged = True
         for c in users:
             con.execute(f'ALTER TABLE _cw_fast DROP COLUMN "{c}"')
         constants = {n: _post_columns(present)[n] for n in CONSTANT_COLUMNS}
