@@ -25,6 +25,7 @@ def parse(value: str | None) -> list[str]:
         ("['https://t.co/a?x=1,2']", ["https://t.co/a?x=1,2"]),
         ("['a', \"it's\"]", ["a", "it's"]),
         ("['x', \"a', 'b\", 'y']", ["x", "a', 'b", "y"]),
+        ("['\u0301a', 'b\u0301']", ["\u0301a", "b\u0301"]),  # combining marks at the ends
         ("['']", []),
         ("[']", []),
         ("[iran, ایران]", ["iran", "ایران"]),

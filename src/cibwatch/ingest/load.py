@@ -212,29 +212,7 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
     # The staged posts are no longer needed: free their memory before the link tables.
     con.execute("DROP VIEW _cw_posts")
     drop_staged(con, "stg_posts")
-    # Trailing punctuation is cut after the unnest, and only from URLs that have some; the
-    # lists are made distinct (after the cut) only where they hold two URLs or more: the
-    # per-row list functions cost more than the rest of the step.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _cw_post_urls AS
-        SELECT post_id, CASE WHEN regexp_matches(url, $trail) THEN regexp_replace(url, $trail, '')
-                             ELSE url END AS url
-        FROM (
-            SELECT post_id, unnest(CASE WHEN len(urls) < 2 THEN urls ELSE list_distinct(
-                       list_transform(urls, lambda u: regexp_replace(u, $trail, ''))) END) AS url
-            FROM _cw_post_lists
-        )
-        """,
-        {"trail": URL_TRAIL_RE},
-    )
-    create_url_table(con, "_cw_post_urls", "_cw_url_map")
-    con.execute("""
-        INSERT INTO post_urls
-        SELECT u.post_id, u.url, m.url_norm, m.domain
-        FROM _cw_post_urls u JOIN _cw_url_map m ON u.url = m.url
-        WHERE m.url_norm IS NOT NULL
-    """)
+    _load_post_urls(con)
     # ZWNJ and spaces are dropped inside a hashtag: #می‌روم and #میروم are one tag. The tags
     # are unnested twice rather than kept in a table (2.5M rows at 1.5M posts): unnesting
     # costs less than writing and reading them.
@@ -266,9 +244,41 @@ def _load_posts(con: duckdb.DuckDBPyConnection, source_id: int) -> tuple[int, in
         WHERE ltrim(trim(raw), '@') <> ''
     """)
     con.execute("DROP TABLE IF EXISTS _cw_keep")
-    for t in ("_cw_post_lists", "_cw_post_urls", "_cw_url_map"):
-        con.execute(f"DROP TABLE {t}")
+    con.execute("DROP TABLE _cw_post_lists")
     return inserted, staged - inserted
+
+
+def _load_post_urls(con: duckdb.DuckDBPyConnection) -> None:
+    """post_urls from the URL lists of _cw_post_lists (post_id, urls, ...)."""
+    # A list of two URLs or more is made distinct after trailing punctuation is cut from each;
+    # a single URL is cut once per distinct URL (in _cw_url_raw), not once per post. The
+    # (post_id, url) rows are unnested again where they are read: cheaper than writing and
+    # reading 1.5M rows. ($trail is a parameter of both statements.)
+    rows = """(SELECT post_id, unnest(CASE WHEN len(urls) < 2 THEN urls ELSE list_distinct(
+                   list_transform(urls, lambda u: regexp_replace(u, $trail, ''))) END) AS raw
+               FROM _cw_post_lists)"""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _cw_url_raw AS
+        SELECT raw, CASE WHEN regexp_matches(raw, $trail) THEN regexp_replace(raw, $trail, '')
+                         ELSE raw END AS url
+        FROM (SELECT DISTINCT raw FROM {rows})
+        """,
+        {"trail": URL_TRAIL_RE},
+    )
+    create_url_table(con, "_cw_url_raw", "_cw_url_map")
+    con.execute(
+        f"""
+        INSERT INTO post_urls
+        SELECT u.post_id, m.url, m.url_norm, m.domain
+        FROM {rows} u
+        JOIN (SELECT r.raw, m.* FROM _cw_url_raw r JOIN _cw_url_map m ON r.url = m.url
+              WHERE m.url_norm IS NOT NULL) m ON u.raw = m.raw
+        """,
+        {"trail": URL_TRAIL_RE},
+    )
+    for t in ("_cw_url_raw", "_cw_url_map"):
+        con.execute(f"DROP TABLE {t}")
 
 
 def _dense_new_posts(con: duckdb.DuckDBPyConnection, staged: int) -> int | None:
