@@ -329,3 +329,113 @@ def test_band_signatures_of_repeated_texts_are_their_originals():
     assert idx.tolist() == [i for i, t in enumerate(picks) if t in row]
     at = [row[picks[i]] for i in idx]
     assert (keys == keys_u[at]).all() and (sig == sig_u[at]).all() and (fp == fp_u[at]).all()
+
+
+def _reference_fold(d1, d2, n_k, jac, asset, fp, native, created, params):
+    """The fold as it was written first, with Arrow's group-by and sort over the example
+    strings of every post pair: the oracle for the integer fold (near_duplicate_text)."""
+    import pyarrow.compute as pc
+
+    from cibwatch.signals.base import MAX_EXAMPLES
+    from cibwatch.signals.near_duplicate_text import _hex16, _popularity_weight
+
+    a1, a2 = asset[d1], asset[d2]
+    swap = a1 > a2
+    x, y = np.where(swap, d2, d1), np.where(swap, d1, d2)
+    a, b = np.where(swap, a2, a1), np.where(swap, a1, a2)
+    weight = jac * _popularity_weight(n_k, params.popularity)
+    fp_hex = _hex16(np.minimum(fp[x], fp[y]))
+    width = params.num_perm
+    jac_txt = pa.array([f"{k / width:.2f}" for k in range(width + 1)], pa.string()).take(
+        pa.array(np.rint(jac * width).astype(np.int64))
+    )
+    example = pc.binary_join_element_wise(
+        native.take(pa.array(x)), "~", native.take(pa.array(y)), " J=", jac_txt, " fp=", fp_hex, ""
+    )
+    at_x, at_y = created.take(pa.array(x)), created.take(pa.array(y))
+    pairs = pa.table(
+        {
+            "a": pa.array(a, pa.int64()),
+            "b": pa.array(b, pa.int64()),
+            "text": fp_hex,
+            "example": example,
+            "first": pc.min_element_wise(at_x, at_y),
+            "last": pc.max_element_wise(at_x, at_y),
+            "w": pa.array(weight, pa.float64()),
+        }
+    )
+    per_text = pairs.group_by(["a", "b", "text"]).aggregate(
+        [("example", "min"), ("first", "min"), ("last", "max"), ("w", "max"), ("a", "count")]
+    )
+    per_text = per_text.take(
+        pc.sort_indices(
+            per_text,
+            sort_keys=[
+                ("a", "ascending"),
+                ("b", "ascending"),
+                ("first_min", "ascending"),
+                ("example_min", "ascending"),
+            ],
+        )
+    )
+    a = per_text.column("a").to_numpy()
+    b = per_text.column("b").to_numpy()
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    texts = np.diff(np.r_[starts, len(a)])
+    events = np.add.reduceat(per_text.column("a_count").to_numpy().astype(np.int64), starts)
+    weight = np.add.reduceat(per_text.column("w_max").to_numpy(), starts) * params.scale
+    first = per_text.column("first_min").combine_chunks()
+    last = per_text.column("last_max").combine_chunks()
+    last_at = np.maximum.reduceat(last.to_numpy(zero_copy_only=False), starts)
+    rank = np.arange(len(a)) - np.repeat(starts, texts)
+    shown = np.flatnonzero(rank < MAX_EXAMPLES)
+    examples = pa.StructArray.from_arrays(
+        [
+            per_text.column("example_min").combine_chunks().take(pa.array(shown)),
+            first.take(pa.array(shown)),
+        ],
+        names=["key", "at"],
+    )
+    offsets = np.r_[0, np.cumsum(np.minimum(texts, MAX_EXAMPLES))].astype(np.int32)
+    edges = pa.table(
+        {
+            "asset_a": pa.array(a[starts], pa.int64()),
+            "asset_b": pa.array(b[starts], pa.int64()),
+            "weight": pa.array(weight, pa.float64()),
+            "events": pa.array(events, pa.int64()),
+            "keys": pa.array(texts.astype(np.int64), pa.int64()),
+            "first_at": first.take(pa.array(starts)),
+            "last_at": pa.array(last_at, last.type),
+            "examples": pa.ListArray.from_arrays(pa.array(offsets), examples),
+        }
+    )
+    keep = (events >= params.min_events) & (texts >= params.min_keys)
+    return edges if keep.all() else edges.filter(pa.array(keep))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_integer_fold_equals_the_string_fold(seed):
+    """Few assets, texts, ids and instants: many texts per pair, many pairs per text, and ties
+    in time that only the example strings break. Every column must come out the same."""
+    from cibwatch.signals.near_duplicate_text import NearDuplicateParams, _fold_edges
+
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(2, 60)), int(rng.integers(1, 300))
+    asset = rng.integers(0, int(rng.integers(2, 8)), n).astype(np.int64)
+    if seed % 4 == 0:
+        asset += 1 << 40  # ids too large to pack two into one int64
+    fp = rng.integers(0, 4, n).astype(np.uint64) * np.uint64(2**61)
+    native = pa.array([f"{v}{'۱' * (v % 3)}" for v in rng.integers(0, 30, n)])
+    micros = (1_700_000_000 + rng.integers(0, 4, n)) * 1_000_000 + rng.integers(0, 2, n)
+    created = pa.array(micros, pa.timestamp("us"))
+    asset[rng.integers(0, n)] = asset.max() + 1  # at least two assets
+    d1, d2 = rng.integers(0, n, p), rng.integers(0, n, p)
+    d2[0] = np.flatnonzero(asset != asset[d1[0]])[0]
+    d1, d2 = d1[asset[d1] != asset[d2]], d2[asset[d1] != asset[d2]]
+    n_k = rng.integers(2, 300, len(d1)).astype(np.int32)
+    jac = rng.integers(38, 65, len(d1)) / 64
+    params = NearDuplicateParams(min_keys=1 + seed % 2)
+    expected = _reference_fold(d1, d2, n_k, jac, asset, fp, native, created, params)
+    got = _fold_edges(d1, d2, n_k, jac, asset, fp, native, created, params)
+    assert got.num_rows > 0 or seed % 2
+    assert got.to_pylist() == expected.to_pylist()

@@ -139,7 +139,9 @@ def test_run_signals_replaces_edges_and_reports(world):
         "edges": 1,
         "assets": 2,
         "seconds": pytest.approx(report.runs[0].seconds, abs=1e-3),
+        "cpu_seconds": pytest.approx(report.runs[0].cpu_seconds, abs=1e-3),
     }
+    assert report.runs[0].cpu_seconds > 0
     assert report.config["signals"]["enabled"] == ALL_COACTION.split(",")
     assert seen[0] == ("co-link", 0, 7) and seen[-1] == ("", 7, 7)
     run_signals(ws, signals=["co-link"])

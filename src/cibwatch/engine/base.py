@@ -59,8 +59,12 @@ class Engine:
         """Run `expr` and return the result as an Arrow table."""
         return expr.to_pyarrow()
 
-    def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
-        """Put an Arrow table on this engine under a fresh name derived from `name`."""
+    def from_arrow(self, name: str, table: pa.Table | pa.RecordBatchReader) -> ibis.Table:
+        """Put an Arrow table on this engine under a fresh name derived from `name`.
+
+        A RecordBatchReader is read once, when the engine first runs a plan over it, so a
+        signal can hand over its edges batch by batch instead of holding them all.
+        """
         raise NotImplementedError
 
     def release(self, name: str) -> None:

@@ -31,9 +31,10 @@ class DuckDBEngine(Engine):
         # NOTE: through DuckDB directly: Ibis 12's to_pyarrow calls a method DuckDB 2.0 deprecates.
         return self.workspace.con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_table()
 
-    def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
+    def from_arrow(self, name: str, table: pa.Table | pa.RecordBatchReader) -> ibis.Table:
         # NOTE: Ibis 12's create_table from Arrow emits an empty DROP VIEW on DuckDB 2.0;
-        # registering the Arrow table on the connection is zero-copy and avoids it.
+        # registering the Arrow table on the connection is zero-copy and avoids it (a reader
+        # is scanned as a stream, once).
         fresh = self.fresh_name(name)
         self.workspace.con.register(fresh, table)
         return self.backend.table(fresh)

@@ -90,15 +90,21 @@ class SparkEngine(Engine):
             self._tables[name] = self.backend.read_parquet(str(path), table_name=f"cib_{name}")
         return self._tables[name]
 
-    def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
+    def from_arrow(self, name: str, table: pa.Table | pa.RecordBatchReader) -> ibis.Table:
         # Ibis' PySpark backend has no temporary tables: stage through Parquet like `table`.
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         fresh = self.fresh_name(name)
         self.parquet.mkdir(exist_ok=True)
         # A name we generated, never input; Spark skips files whose name starts with '_'.
         path = self.parquet / f"{fresh.lstrip('_')}.parquet"
-        pq.write_table(table, path)
+        if isinstance(table, pa.Table):
+            pq.write_table(table, path)
+        else:
+            with pq.ParquetWriter(path, table.schema) as out:
+                for batch in table:
+                    out.write_batch(batch)
         return self.backend.read_parquet(str(path), table_name=fresh)
 
     def stage(self, expr: ibis.Table, name: str) -> str:

@@ -179,7 +179,7 @@ class Context:
         self.engine.trim_memory()
         return out
 
-    def from_arrow(self, name: str, table: pa.Table) -> ibis.Table:
+    def from_arrow(self, name: str, table: pa.Table | pa.RecordBatchReader) -> ibis.Table:
         out = self.engine.from_arrow(name, table)
         self.staged.append(out.get_name())
         return out

@@ -152,9 +152,14 @@ class NearDuplicateText(Signal):
             posts.shared_post_id.isnull(), posts.text_norm.notnull(), posts.created_at.notnull()
         )
         own = own.select("post_id", "asset_id", "created_at", "native_id", "text_norm")
-        e = ctx.from_arrow(
-            "nd_edges", near_duplicate_edges(ctx.to_arrow(own.order_by("post_id")), params)
-        )
+        data = ctx.to_arrow(own.order_by("post_id"))
+        schema = _empty_edges(data.schema.field("created_at").type).schema
+        # Handed over slice by slice: the engine writes each slice's edges as it comes, so
+        # they are never all in memory at once (29.9M edges held ~5 GB at 10M posts).
+        slices = near_duplicate_slices(data, params)
+        del data  # the generator holds the only reference, and lets the texts go early
+        batches = (batch for part in slices for batch in part.to_batches())
+        e = ctx.from_arrow("nd_edges", pa.RecordBatchReader.from_batches(schema, batches))
         # Summed in numpy, rounded by the engine the way coaction.pair_edges rounds.
         return e.select(
             asset_a=e.asset_a,
@@ -177,6 +182,15 @@ def near_duplicate_edges(data: pa.Table, params: NearDuplicateParams) -> pa.Tabl
     once per pair, with its earliest example (the smallest example string), its first and last
     times and its largest weight.
     """
+    schema = _empty_edges(data.schema.field("created_at").type).schema
+    return pa.Table.from_batches(
+        [b for part in near_duplicate_slices(data, params) for b in part.to_batches()], schema
+    )
+
+
+def near_duplicate_slices(data: pa.Table, params: NearDuplicateParams) -> Iterator[pa.Table]:
+    """near_duplicate_edges in slices of asset pairs (no pair in two slices), made one at a
+    time: nothing is computed until the first slice is asked for."""
     index, keys, sig16, fp = band_signatures(data.column("text_norm"), params)
     # The texts are no longer needed: let their buffers go before the pairs are formed.
     data = data.drop_columns(["text_norm"])
@@ -189,7 +203,7 @@ def near_duplicate_edges(data: pa.Table, params: NearDuplicateParams) -> pa.Tabl
     d1, d2, n_k, jac = verified_pairs(keys, sig16, ts, asset, params, fp=fp)
     del keys, sig16, ts
     if len(d1) == 0:
-        return _empty_edges(created.type)
+        return
     # Folded in slices of asset pairs (by the smaller asset id, which every group shares):
     # the example strings of only one slice of the verified pairs exist at a time, and each
     # slice comes out as finished edges, far fewer bytes than its pairs.
@@ -197,13 +211,12 @@ def near_duplicate_edges(data: pa.Table, params: NearDuplicateParams) -> pa.Tabl
     slices = max(1, -(-len(d1) // _FOLD_ROWS))
     part = low % slices
     del low
-    out = []
+    ticks = _ticks(created)
     for i in range(slices):
         sel = np.flatnonzero(part == i) if slices > 1 else slice(None)
-        out.append(
-            _fold_edges(d1[sel], d2[sel], n_k[sel], jac[sel], asset, fp, native, created, params)
+        yield _fold_edges(
+            d1[sel], d2[sel], n_k[sel], jac[sel], asset, fp, native, created, params, ticks
         )
-    return pa.concat_tables(out)
 
 
 # Verified pairs folded per slice (see near_duplicate_edges): bounds the example strings in
@@ -284,90 +297,139 @@ def _fold_edges(
     native: pa.Array,
     created: pa.Array,
     params: NearDuplicateParams,
+    ticks: np.ndarray | None = None,
 ) -> pa.Table:
     """Verified post pairs folded per (asset pair, text), then per asset pair into edges.
 
     The same folds as coaction.pair_edges over the per-text rows: weight Σ w, events Σ ev,
     keys the number of texts, first/last times, and the MAX_EXAMPLES earliest (time, example)
     of the pair's texts; pairs with fewer events or texts than the minimums are dropped.
+    A text's example is the smallest of its pairs' example strings. The folds run on integers
+    in numpy; example strings are built only where they are shown or must break a tie (a text
+    with several pairs, two texts of a pair first seen at the same time): grouping and sorting
+    a string column per slice was most of the fold's time at 10M posts.
+    `ticks` is `created` as int64 in its own unit (computed here when not given).
     """
     a1, a2 = asset[d1], asset[d2]
     swap = a1 > a2
     x, y = np.where(swap, d2, d1), np.where(swap, d1, d2)  # x posted by the smaller asset id
     a, b = np.where(swap, a2, a1), np.where(swap, a1, a2)
     del a1, a2, swap
-    weight = jac * _popularity_weight(n_k, params.popularity)
-    fp_hex = _hex16(np.minimum(fp[x], fp[y]))
-    # Estimates are k / num_perm exactly: their text is looked up among num_perm + 1 strings.
+    if ticks is None:
+        ticks = _ticks(created)
+    text = np.minimum(fp[x], fp[y])
+    # One row per post pair, grouped by (a, b, text); (a, b) packed into one key when the
+    # asset ids allow it (they are dense store ids), as a lexsort key costs its own pass.
+    if len(a) and a.min() >= 0 and b.max() < (1 << 31):
+        order = np.lexsort((text, (a << 32) | b))
+    else:
+        order = np.lexsort((text, b, a))
+    w = (jac * _popularity_weight(n_k, params.popularity))[order]
+    x, y, a, b, text, jac = x[order], y[order], a[order], b[order], text[order], jac[order]
+    first = np.minimum(ticks[x], ticks[y])
+    last = np.maximum(ticks[x], ticks[y])
+    del order
+    new = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (text[1:] != text[:-1])]
+    g0 = np.flatnonzero(new)
+    size = np.diff(np.r_[g0, len(a)])
+    del new
     width = params.num_perm
-    jac_txt = pa.array([f"{k / width:.2f}" for k in range(width + 1)], pa.string()).take(
-        pa.array(np.rint(jac * width).astype(np.int64))
-    )
-    example = pc.binary_join_element_wise(
-        native.take(pa.array(x)), "~", native.take(pa.array(y)), " J=", jac_txt, " fp=", fp_hex, ""
-    )
-    at_x, at_y = created.take(pa.array(x)), created.take(pa.array(y))
-    pairs = pa.table(
-        {
-            "a": pa.array(a, pa.int64()),
-            "b": pa.array(b, pa.int64()),
-            "text": fp_hex,
-            "example": example,
-            "first": pc.min_element_wise(at_x, at_y),
-            "last": pc.max_element_wise(at_x, at_y),
-            "w": pa.array(weight, pa.float64()),
-        }
-    )
-    del example, at_x, at_y, fp_hex, jac_txt, x, y, a, b
-    per_text = pairs.group_by(["a", "b", "text"]).aggregate(
-        [("example", "min"), ("first", "min"), ("last", "max"), ("w", "max"), ("a", "count")]
-    )
-    del pairs
-    # Each pair's texts in (first, example) order: its first rows are its examples.
-    per_text = per_text.take(
-        pc.sort_indices(
-            per_text,
+    jac_txt = pa.array([f"{k / width:.2f}" for k in range(width + 1)], pa.string())
+
+    def example(rows: np.ndarray) -> pa.Array:
+        """The example string of post pairs `rows`: "x~y J=0.83 fp=<text>"."""
+        return pc.binary_join_element_wise(
+            native.take(pa.array(x[rows])),
+            "~",
+            native.take(pa.array(y[rows])),
+            " J=",
+            jac_txt.take(pa.array(np.rint(jac[rows] * width).astype(np.int64))),
+            " fp=",
+            _hex16(text[rows]),
+            "",
+        )
+
+    # rep: the row whose example string is the text's smallest (its only row, mostly).
+    rep = g0.copy()
+    if (size > 1).any():
+        rows = np.flatnonzero(np.repeat(size > 1, size))
+        gid = np.repeat(np.arange(len(g0)), size)[rows]
+        by = pc.sort_indices(
+            pa.table({"g": gid, "s": example(rows)}),
+            sort_keys=[("g", "ascending"), ("s", "ascending")],
+        ).to_numpy()
+        top = np.r_[True, gid[by][1:] != gid[by][:-1]]
+        rep[gid[by][top]] = rows[by][top]
+        del rows, gid, by, top
+    ta, tb = a[g0], b[g0]
+    t_first = np.minimum.reduceat(first, g0)
+    t_last = np.maximum.reduceat(last, g0)
+    t_w = np.maximum.reduceat(w, g0)
+    del a, b, first, last, w, g0
+    # Each pair's texts in (first, example) order: its first rows are its examples. The rows
+    # are grouped by pair already; only pairs with several texts need sorting.
+    by = np.arange(len(ta))
+    p0 = np.flatnonzero(np.r_[True, (ta[1:] != ta[:-1]) | (tb[1:] != tb[:-1])])
+    n_texts = np.diff(np.r_[p0, len(ta)])
+    if (n_texts > 1).any():
+        rows = np.flatnonzero(np.repeat(n_texts > 1, n_texts))
+        pid = np.repeat(np.arange(len(p0)), n_texts)[rows]
+        by[rows] = rows[np.lexsort((t_first[rows], pid))]
+        del rows, pid
+    del p0, n_texts
+    same = (ta[by][1:] == ta[by][:-1]) & (tb[by][1:] == tb[by][:-1])
+    same &= t_first[by][1:] == t_first[by][:-1]
+    if same.any():
+        # Ties in time are broken by the example strings, among the tied rows only: sorted
+        # by (a, b, first, example), they go back into the positions they held.
+        tie = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        rows = by[tie]
+        sub = pc.sort_indices(
+            pa.table({"a": ta[rows], "b": tb[rows], "f": t_first[rows], "s": example(rep[rows])}),
             sort_keys=[
                 ("a", "ascending"),
                 ("b", "ascending"),
-                ("first_min", "ascending"),
-                ("example_min", "ascending"),
+                ("f", "ascending"),
+                ("s", "ascending"),
             ],
-        )
+        ).to_numpy()
+        by[tie] = rows[sub]
+        del tie, rows, sub
+    del same
+    ta, tb, t_first, t_last, t_w, size, rep = (
+        v[by] for v in (ta, tb, t_first, t_last, t_w, size, rep)
     )
-    a = per_text.column("a").to_numpy()
-    b = per_text.column("b").to_numpy()
-    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
-    texts = np.diff(np.r_[starts, len(a)])
-    events = np.add.reduceat(per_text.column("a_count").to_numpy().astype(np.int64), starts)
-    weight = np.add.reduceat(per_text.column("w_max").to_numpy(), starts) * params.scale
-    first = per_text.column("first_min").combine_chunks()
-    last = per_text.column("last_max").combine_chunks()
-    last_at = np.maximum.reduceat(last.to_numpy(zero_copy_only=False), starts)
-    rank = np.arange(len(a)) - np.repeat(starts, texts)
+    starts = np.flatnonzero(np.r_[True, (ta[1:] != ta[:-1]) | (tb[1:] != tb[:-1])])
+    texts = np.diff(np.r_[starts, len(ta)])
+    events = np.add.reduceat(size.astype(np.int64), starts)
+    weight = np.add.reduceat(t_w, starts) * params.scale
+    rank = np.arange(len(ta)) - np.repeat(starts, texts)
     shown = np.flatnonzero(rank < MAX_EXAMPLES)
+    at = pa.array(t_first, pa.int64()).cast(created.type)
     examples = pa.StructArray.from_arrays(
-        [
-            per_text.column("example_min").combine_chunks().take(pa.array(shown)),
-            first.take(pa.array(shown)),
-        ],
-        names=["key", "at"],
+        [example(rep[shown]), at.take(pa.array(shown))], names=["key", "at"]
     )
     offsets = np.r_[0, np.cumsum(np.minimum(texts, MAX_EXAMPLES))].astype(np.int32)
     edges = pa.table(
         {
-            "asset_a": pa.array(a[starts], pa.int64()),
-            "asset_b": pa.array(b[starts], pa.int64()),
+            "asset_a": pa.array(ta[starts], pa.int64()),
+            "asset_b": pa.array(tb[starts], pa.int64()),
             "weight": pa.array(weight, pa.float64()),
             "events": pa.array(events, pa.int64()),
             "keys": pa.array(texts.astype(np.int64), pa.int64()),
-            "first_at": first.take(pa.array(starts)),
-            "last_at": pa.array(last_at, last.type),
+            "first_at": at.take(pa.array(starts)),
+            "last_at": pa.array(np.maximum.reduceat(t_last, starts), pa.int64()).cast(created.type),
             "examples": pa.ListArray.from_arrays(pa.array(offsets), examples),
         }
     )
     keep = (events >= params.min_events) & (texts >= params.min_keys)
     return edges if keep.all() else edges.filter(pa.array(keep))
+
+
+def _ticks(created: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Timestamps as int64 in their own unit (exact, sub-second parts included)."""
+    values = created.combine_chunks() if isinstance(created, pa.ChunkedArray) else created
+    return values.cast(pa.int64()).to_numpy()
 
 
 def candidate_pairs(bands: ir.Table, window: float, max_bucket: int, neighbours: int) -> ir.Table:
@@ -714,6 +776,7 @@ __all__ = [
     "candidate_pairs",
     "folding_params",
     "near_duplicate_edges",
+    "near_duplicate_slices",
     "shared_band_keys",
     "verify",
 ]
