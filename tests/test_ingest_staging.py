@@ -107,3 +107,31 @@ def test_blank_is_null_after_any_unicode_space():
         "unnest(range(5)) AS i)"
     ).fetchall()[0][0]
     assert got == ["تهران", None, "a", None, None]
+
+
+def test_times_with_spaces_around_parse_as_trimmed():
+    # The common layouts are tried untrimmed first; a value with any Unicode space around it
+    # must still parse to the time its trimmed value gives.
+    from cibwatch.ingest.staging import parse_time_sql
+
+    layouts = [
+        "2021-09-01 12:34",
+        "2021-09-01 12:34:56",
+        "2021-09-01T12:34:56+03:30",
+        "1630499640",
+        "09/01/2021 12:34",
+        "۲۰۲۱-۰۹-۰۱ ۱۲:۳۴",  # Persian digits: not a time
+    ]
+    pads = ["", " ", "\u00a0", "\u3000", "\t", "\u00a0\t"]
+    values = [p + v + s for v in layouts for p in pads for s in pads]
+    rows = _CON.execute(
+        f"SELECT x, {parse_time_sql('x')}, {parse_time_sql('trim(x)')} "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS x)",
+        [values],
+    ).fetchall()
+    assert [(x, got) for x, got, want in rows if got != want] == []
+    # Unicode spaces around a time are trimmed (a tab is not a space separator).
+    spaced = {x for x, got, _ in rows if got is not None}
+    for v in layouts[:-1]:
+        assert {p + v + s for p in pads[:4] for s in pads[:4]} <= spaced
+    assert not any(x.strip().startswith("۲") for x in spaced)

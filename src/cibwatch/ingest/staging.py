@@ -106,8 +106,10 @@ def parse_time_sql(col: str) -> str:
     'YYYY-MM-DD', and POSIX seconds. Offsets are converted to UTC. Unparseable -> NULL.
     """
     c = trim_sql(col)
-    # The common layouts first, with no regex: most rows stop there.
-    return f"""coalesce(try_strptime({c}, ['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S']), CASE
+    common = "['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S']"
+    # The common layouts first, with no regex, untrimmed (most rows stop there), then trimmed:
+    # coalesce evaluates an argument only for the rows still NULL.
+    return f"""coalesce(try_strptime({col}, {common}), try_strptime({c}, {common}), CASE
         WHEN {c} IS NULL OR {c} = '' THEN NULL
         WHEN regexp_full_match({c}, '[0-9]{{9,11}}(\\.[0-9]+)?')
             THEN make_timestamp(CAST(round(TRY_CAST({c} AS DOUBLE) * 1000000) AS BIGINT))
