@@ -129,7 +129,7 @@ def generate(ws: Workspace, posts: int, networks: int, members: int) -> None:
         """
         INSERT INTO edges
         SELECT a.asset_id, b.asset_id, 'co-link', 1.0 + (hash(a.asset_id * b.asset_id) % 100) / 50.0,
-               5, 3, TIMESTAMP '2021-09-01', TIMESTAMP '2021-09-30', '{}'
+               5, 3, TIMESTAMP '2021-09-01', TIMESTAMP '2021-09-30', []
         FROM network_members a JOIN network_members b
           ON a.network_id = b.network_id AND a.asset_id < b.asset_id
         WHERE hash(a.asset_id * 31 + b.asset_id) % 3 = 0

@@ -7,7 +7,6 @@ Everything is generated from a seed, so a test is reproducible and can fail.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -149,7 +148,7 @@ class World:
             rows.sort(key=lambda r: (r[2], r[0] * 7919 % 101, r[1]))  # not in id order
             ws.con.executemany(
                 "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*r, json.dumps({"examples": []})) for r in rows],
+                [(*r, []) for r in rows],
             )
         for name in ("_w_assets", "_w_posts", "_w_urls"):
             ws.con.unregister(name)

@@ -200,6 +200,6 @@ def build(ws, *, hostile: bool = False, seed: int = 3) -> dict:
         for a_i, a in enumerate(ids):
             for b in ids[a_i + 1 :]:
                 if rng.random() < 0.6:
-                    edges.append((a, b, "co_link", float(rng.random()), 5, 3, start, start, "{}"))
+                    edges.append((a, b, "co_link", float(rng.random()), 5, 3, start, start, []))
     _insert(con, "edges", edges)
     return {"posts": len(posts), "assets": len(assets)}

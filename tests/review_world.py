@@ -146,7 +146,7 @@ def build_world(
             "keys",
             "first_at",
             "last_at",
-            "evidence",
+            "examples",
         )
     }
     for group, strength in ((net1, 1.0), (net2, 0.3)):
@@ -157,11 +157,9 @@ def build_world(
                 b = group[x + step]
                 signal = SIGNALS[(x + step) % 2] if extra_key is None else SIGNALS[0]
                 key = URL_NORM if signal == "co-link" else text_key
-                examples = [
-                    {"key": key, "at": (T0 + timedelta(seconds=a)).strftime("%Y-%m-%dT%H:%M:%SZ")}
-                ]
+                examples = [{"key": key, "at": T0 + timedelta(seconds=a)}]
                 if extra_key is not None:
-                    examples.append({"key": extra_key, "at": "2024-03-01T09:00:00Z"})
+                    examples.append({"key": extra_key, "at": datetime(2024, 3, 1, 9, 0, 0)})
                 edge_rows["asset_a"].append(a)
                 edge_rows["asset_b"].append(b)
                 edge_rows["signal"].append(signal)
@@ -170,7 +168,7 @@ def build_world(
                 edge_rows["keys"].append(2)
                 edge_rows["first_at"].append(T0 + timedelta(seconds=a))
                 edge_rows["last_at"].append(T0 + timedelta(seconds=b))
-                edge_rows["evidence"].append(json.dumps({"examples": examples}, ensure_ascii=False))
+                edge_rows["examples"].append(examples)
     _insert(
         ws,
         "edges",

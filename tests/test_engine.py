@@ -122,5 +122,5 @@ def test_spark_and_duckdb_give_identical_edges(tmp_path, spark):
     eng.close()
     assert report.engine == "spark"
     assert not (ws.path / "parquet").exists()  # exports are cleaned up
-    assert edges(ws) == on_duckdb  # exact: weights, counts, times and evidence JSON
+    assert edges(ws) == on_duckdb  # exact: weights, counts, times and examples
     ws.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -32,10 +31,9 @@ def ws(tmp_path):
             "future-signal": "opaque",
         }
         for signal, key in examples.items():
-            evidence = {"examples": [{"key": key, "at": "2024-03-01T09:00:01Z"}]}
             w.con.execute(
-                "INSERT INTO edges VALUES (1, 2, ?, 1.0, 1, 1, ?, ?, ?)",
-                [signal, T0, T0 + timedelta(seconds=1), json.dumps(evidence)],
+                "INSERT INTO edges VALUES (1, 2, ?, 1.0, 1, 1, ?, ?, [{'key': ?, 'at': ?}])",
+                [signal, T0, T0 + timedelta(seconds=1), key, datetime(2024, 3, 1, 9, 0, 1)],
             )
         yield w
 

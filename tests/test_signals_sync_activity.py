@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime, timedelta
 
@@ -96,7 +95,7 @@ def test_lockstep_bots_match_ordinary_rhythm_does_not(world):
     assert bots["events"] == bots["keys"] >= 200
     # The rhythm explains a few co-active minutes; the weight is the excess over it.
     assert 0 < bots["weight"] < bots["events"]
-    examples = json.loads(bots["evidence"])["examples"]
+    examples = bots["examples"]
     assert (
         examples and examples[0]["key"].startswith("bin ") and examples[0]["key"].endswith("+60s")
     )

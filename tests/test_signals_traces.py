@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from datetime import datetime
 
 import pytest
 
@@ -44,9 +44,8 @@ def test_co_link_matches_normalized_urls_within_the_window(world):
     link = edges(ws, "co-link")[0]
     domain = [e for e in edges(ws, "co-domain") if (e["asset_a"], e["asset_b"]) == (1, 2)][0]
     assert domain["weight"] < link["weight"]  # a shared domain weighs less than a shared URL
-    evidence = json.loads(link["evidence"])
-    assert evidence["examples"][0]["key"].endswith("news.example.ir/a")
-    assert evidence["examples"][0]["at"] == "2024-03-01T12:00:00Z"
+    assert link["examples"][0]["key"].endswith("news.example.ir/a")
+    assert link["examples"][0]["at"] == datetime(2024, 3, 1, 12, 0, 0)
 
 
 def test_co_share_and_fast_reshare(world):
@@ -90,7 +89,7 @@ def test_identical_text_matches_persian_copy_paste_variants(world):
     run_signals(ws, signals="identical-text")
     group = range(1, len(VARIANTS) + 2)
     assert pairs(ws, "identical-text") == {(a, b) for a in group for b in group if a < b}
-    example = json.loads(edges(ws, "identical-text")[0]["evidence"])["examples"][0]["key"]
+    example = edges(ws, "identical-text")[0]["examples"][0]["key"]
     assert "\u064a" not in example and "\u0640" not in example
 
 
@@ -106,7 +105,7 @@ def test_hashtag_sequence_needs_the_same_order(world):
     )
     run_signals(ws, signals="hashtag-sequence")
     assert pairs(ws, "hashtag-sequence") == {(1, 2)}
-    key = json.loads(edges(ws, "hashtag-sequence")[0]["evidence"])["examples"][0]["key"]
+    key = edges(ws, "hashtag-sequence")[0]["examples"][0]["key"]
     assert key == "ایران مهسا_امینی آزادی"
 
 
@@ -208,3 +207,40 @@ def test_unknown_signal_is_a_config_error(world):
     with pytest.raises(ConfigError, match="co-lnk"):
         run_signals(ws, signals="co-link,co-lnk")
     assert "co-link" in SIGNAL_NAMES
+
+
+def test_every_signal_stores_examples_sorted_and_cut(world):
+    """The edges table stores examples as each signal made them (run_signals no longer sorts
+    or cuts them), so every signal must give at most MAX_EXAMPLES, earliest first (by time,
+    then key), each key at most EXAMPLE_KEY_CHARS characters."""
+    from cibwatch.signals.base import EXAMPLE_KEY_CHARS, MAX_EXAMPLES
+
+    long_text = "بیانیه رسمی درباره تجمع امروز در میدان آزادی " * 12  # ~540 characters
+    posts = []
+    for i in range(5):  # five keys per pair, in the same second and in different ones
+        t = 3.0 * i + 0.25 * (i % 2)
+        for asset in (1, 2, 3):
+            posts.append(
+                {
+                    "asset": asset,
+                    "t": t + 0.1 * asset,
+                    "text": f"{long_text} شماره {i}",
+                    "urls": [f"https://news.example.ir/{'x' * 250}/{4 - i}"],
+                    "hashtags": ["ایران", f"برچسب{i}"],
+                    "mentions": [f"user{i}"],
+                }
+            )
+    ws = world(posts)
+    run_signals(ws, signals=",".join(SIGNAL_NAMES))
+    seen = set()
+    for edge in edges(ws):
+        examples = edge["examples"]
+        assert 1 <= len(examples) <= MAX_EXAMPLES, edge
+        assert all(len(e["key"]) <= EXAMPLE_KEY_CHARS for e in examples), edge
+        order = [(e["at"], e["key"]) for e in examples]
+        assert order == sorted(order), edge
+        seen.add(edge["signal"])
+        if edge["signal"] in ("identical-text", "co-link"):
+            assert len(examples) == MAX_EXAMPLES
+            assert max(len(e["key"]) for e in examples) == EXAMPLE_KEY_CHARS
+    assert {"co-link", "identical-text", "near-duplicate-text", "hashtag-sequence"} <= seen

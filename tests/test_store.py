@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 import duckdb
 import pytest
@@ -47,6 +48,43 @@ def test_older_workspace_is_migrated(tmp_path):
     duckdb.connect(str(tmp_path / "w" / "cibwatch.duckdb")).close()
     with Workspace(tmp_path / "w") as ws:
         assert ws.schema_version() == SCHEMA_VERSION
+
+
+def test_version_3_edges_keep_their_examples(tmp_path):
+    """Schema 4 stores an edge's examples as typed structs; a schema-3 workspace's evidence
+    JSON (Persian keys, a missing time, a broken document) is carried over, not dropped."""
+    from cibwatch.store import MIGRATIONS
+
+    (tmp_path / "w").mkdir()
+    con = duckdb.connect(str(tmp_path / "w" / "cibwatch.duckdb"))
+    con.execute("CREATE TABLE schema_meta (version INTEGER)")
+    for version in range(3):
+        MIGRATIONS[version](con)
+        con.execute("INSERT INTO schema_meta VALUES (?)", [version + 1])
+    evidence = [
+        '{"examples": [{"key": "خبر فوری: تجمع امروز", "at": "2024-03-01T09:00:01Z"}, '
+        '{"key": "https://news.example.ir/a", "at": null}]}',
+        "not json",
+    ]
+    for b, text in enumerate(evidence, start=2):
+        con.execute(
+            "INSERT INTO edges VALUES (1, ?, 'identical-text', 1.0, 1, 1, NULL, NULL, ?)",
+            [b, text],
+        )
+    con.close()
+    with Workspace(tmp_path / "w") as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+        rows = ws.con.execute("SELECT asset_b, examples FROM edges ORDER BY asset_b").fetchall()
+    assert rows == [
+        (
+            2,
+            [
+                {"key": "خبر فوری: تجمع امروز", "at": datetime(2024, 3, 1, 9, 0, 1)},
+                {"key": "https://news.example.ir/a", "at": None},
+            ],
+        ),
+        (3, []),
+    ]
 
 
 def test_newer_workspace_is_refused(tmp_path):

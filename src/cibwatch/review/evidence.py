@@ -1,6 +1,6 @@
 """The evidence behind an edge: its co-actions (keys, times) and both assets' posts side by side.
 
-An edge stores a few example keys with the time the pair acted on them (`edges.evidence`). The
+An edge stores a few example keys with the time the pair acted on them (`edges.examples`). The
 posts are found again from each signal's definition of its key (cibwatch.signals): a normalized
 URL (co-link), a registered domain (co-domain), `platform:post_id` of the shared post
 (co-share), the first 200 characters of the normalized text (identical-text), the two posts'
@@ -11,7 +11,6 @@ cannot be matched, each asset's posts closest in time to the co-action are shown
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from typing import Any
@@ -147,7 +146,9 @@ def edge_evidence(
             f"""
             SELECT signal, weight, events, keys,
                    strftime(first_at, '%Y-%m-%dT%H:%M:%SZ') AS first_at,
-                   strftime(last_at, '%Y-%m-%dT%H:%M:%SZ') AS last_at, evidence
+                   strftime(last_at, '%Y-%m-%dT%H:%M:%SZ') AS last_at,
+                   list_transform(examples, lambda x: {{
+                       'key': x.key, 'at': strftime(x.at, '%Y-%m-%dT%H:%M:%SZ')}}) AS examples
             FROM edges WHERE {where} ORDER BY weight DESC, signal
             """,
             params,
@@ -176,10 +177,7 @@ def edge_evidence(
         )
     }
     for edge in rows:
-        try:
-            examples = json.loads(edge.pop("evidence") or "{}").get("examples", [])
-        except (ValueError, AttributeError):
-            examples = []
+        examples = edge.pop("examples") or []
         edge["examples"] = []
         for ex in examples[:10]:
             if not isinstance(ex, dict):

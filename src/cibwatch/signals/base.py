@@ -19,9 +19,11 @@ Contract of `edges`:
   engine lacks an operation, ask `ctx.engine.require("capability")`, which raises a named
   `UnsupportedCapability`; never branch on the engine's name.
 - It returns an Ibis table with exactly EDGE_COLUMNS (names and types below): one row per
-  unordered asset pair with asset_a < asset_b, weight >= 0, events >= 1, keys >= 1. `run_signals`
-  adds the `signal` column, serializes `examples` to the `evidence` JSON and writes the edges
-  table; signals never write to the store themselves.
+  unordered asset pair with asset_a < asset_b, weight >= 0, events >= 1, keys >= 1, and at most
+  MAX_EXAMPLES `examples`, earliest first (by time, then key), each key cut to
+  EXAMPLE_KEY_CHARS characters (coaction.pair_edges does all of this). `run_signals` adds the
+  `signal` column and writes the rows to the edges table as they are; signals never write to
+  the store themselves.
 - It must stay sub-quadratic when one key is shared by 100k assets: bound pair formation by time
   (see cibwatch.signals.coaction) or by buckets (LSH), never an equi-join on a popular key alone.
 - Work that Ibis cannot express the same way on every engine (MinHash signatures, for instance)
@@ -96,8 +98,9 @@ EDGE_COLUMNS: dict[str, dt.DataType] = {
     "examples": EXAMPLE_TYPE,
 }
 
-# How many example keys an edge carries in its evidence.
+# How many example keys an edge carries in its evidence, and how many characters of each.
 MAX_EXAMPLES = 3
+EXAMPLE_KEY_CHARS = 200
 
 
 def param(

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from cibwatch.signals.base import MAX_EXAMPLES, EngineLike, param
+from cibwatch.signals.base import EXAMPLE_KEY_CHARS, MAX_EXAMPLES, EngineLike, param
 
 POPULARITY = ("log", "inverse", "none")
 WEIGHT_DIGITS = 9
@@ -254,7 +254,7 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
     edges = edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
     edges = edges.mutate(
         examples=edges.ranked.sort()[:MAX_EXAMPLES].map(
-            lambda e: ibis.struct({"key": e.key, "at": e.at})
+            lambda e: ibis.struct({"key": e.key.substr(0, EXAMPLE_KEY_CHARS), "at": e.at})
         )
     )
     return _edge_columns(edges)
@@ -322,7 +322,7 @@ def fold_numbered(
     examples = [
         ibis.struct(
             {
-                "key": edges[f"key{i}"],
+                "key": edges[f"key{i}"].substr(0, EXAMPLE_KEY_CHARS),
                 "at": edges.first_at
                 + ((edges[f"x{i}"] >> _KID_BITS) - (edges.x0 >> _KID_BITS)).as_interval("s"),
             }

@@ -57,7 +57,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cibwatch.signals import minhash
-from cibwatch.signals.base import MAX_EXAMPLES, Context, Signal, param, register
+from cibwatch.signals.base import (
+    EXAMPLE_KEY_CHARS,
+    MAX_EXAMPLES,
+    Context,
+    Signal,
+    param,
+    register,
+)
 from cibwatch.signals.coaction import POPULARITY, WEIGHT_DIGITS, CoActionParams
 
 
@@ -406,8 +413,9 @@ def _fold_edges(
     rank = np.arange(len(ta)) - np.repeat(starts, texts)
     shown = np.flatnonzero(rank < MAX_EXAMPLES)
     at = pa.array(t_first, pa.int64()).cast(created.type)
+    shown_keys = pc.utf8_slice_codeunits(example(rep[shown]), 0, EXAMPLE_KEY_CHARS)
     examples = pa.StructArray.from_arrays(
-        [example(rep[shown]), at.take(pa.array(shown))], names=["key", "at"]
+        [shown_keys, at.take(pa.array(shown))], names=["key", "at"]
     )
     offsets = np.r_[0, np.cumsum(np.minimum(texts, MAX_EXAMPLES))].astype(np.int32)
     edges = pa.table(

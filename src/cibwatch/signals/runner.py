@@ -170,15 +170,12 @@ def run_signals(
     return report
 
 
-# Examples are sorted by (time, key) so the evidence JSON is the same on every engine. The
-# rows are written in the order they come: sorting them by asset pair cost as much as the
-# whole plan for the big co-action signals at 10M posts (every reader orders explicitly).
+# The rows are written in the order they come: sorting them by asset pair cost as much as the
+# whole plan for the big co-action signals at 10M posts (every reader orders explicitly). The
+# examples are stored as the signal made them (sorted and cut, see signals.base).
 _INSERT = """
 INSERT INTO edges
-SELECT asset_a, asset_b, ? AS signal, weight, events, keys, first_at, last_at,
-       to_json({{'examples': list_transform(
-           list_sort(list_transform(examples, lambda x: {{'at': x.at, 'key': x.key}})),
-           lambda x: {{'key': left(x.key, 200), 'at': strftime(x.at, '%Y-%m-%dT%H:%M:%SZ')}})}})::VARCHAR
+SELECT asset_a, asset_b, ? AS signal, weight, events, keys, first_at, last_at, examples
 FROM {src}
 """
 
@@ -190,7 +187,7 @@ SELECT (SELECT count(*) FROM edges WHERE signal = ?),
 
 
 def _insert_edges(con: Any, eng: Engine, name: str, expr: Any) -> None:
-    """Append one signal's edges, with their evidence JSON."""
+    """Append one signal's edges."""
     src = eng.stage(expr, eng.fresh_name("edges"))
     # src is a name we generated (Engine.fresh_name), never input. No `finally`: on failure the
     # transaction is rolled back, which drops what `stage` created inside it.
