@@ -201,15 +201,21 @@ MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], object]] = [
     # 4: an edge's examples are stored as typed (key, at) structs instead of a JSON text:
     # serializing them was the largest operator of writing identical-text's edges (23 % of
     # its operator time at scale 10), and only the review app reads them, a few at a time.
+    # The table is rebuilt rather than altered in place: ADD COLUMN + UPDATE + DROP COLUMN in
+    # one transaction made DuckDB's checkpoint fail on a 12M-edge workspace.
     lambda con: con.execute(
         """
-        ALTER TABLE edges ADD COLUMN examples STRUCT("key" VARCHAR, "at" TIMESTAMP)[];
-        UPDATE edges SET examples = list_transform(
-            coalesce(TRY_CAST(CASE WHEN json_valid(evidence)
-                                   THEN json_extract(evidence, '$.examples') END
-                              AS STRUCT("key" VARCHAR, "at" VARCHAR)[]), []),
-            lambda x: {'key': x.key, 'at': try_strptime(x.at, '%Y-%m-%dT%H:%M:%SZ')});
-        ALTER TABLE edges DROP COLUMN evidence;
+        CREATE TABLE edges_v4 AS
+        SELECT asset_a, asset_b, signal, weight, events, keys, first_at, last_at,
+               CAST(list_transform(
+                   coalesce(TRY_CAST(CASE WHEN json_valid(evidence)
+                                          THEN json_extract(evidence, '$.examples') END
+                                     AS STRUCT("key" VARCHAR, "at" VARCHAR)[]), []),
+                   lambda x: {'key': x.key, 'at': try_strptime(x.at, '%Y-%m-%dT%H:%M:%SZ')})
+                    AS STRUCT("key" VARCHAR, "at" TIMESTAMP)[]) AS examples
+        FROM edges;
+        DROP TABLE edges;
+        ALTER TABLE edges_v4 RENAME TO edges;
         """
     ),
 ]
