@@ -242,16 +242,7 @@ def pair_edges(per_key: ir.Table, params: CoActionParams) -> ir.Table:
     # pair with a window and collecting the first ones, without a window partitioned by pair
     # (most pairs hold one key, and that window was the costliest step of every co-action).
     example = ibis.struct({"at": per_key.first, "key": per_key.key})
-    edges = per_key.group_by(["a", "b"]).aggregate(
-        # Rounded so that engines summing in different orders give the same bits.
-        weight=(per_key.w.sum() * params.scale).round(WEIGHT_DIGITS),
-        events=per_key.ev.sum().cast("int64"),
-        keys=per_key.count().cast("int64"),
-        first_at=per_key.first.min(),
-        last_at=per_key.last.max(),
-        ranked=example.collect(),
-    )
-    edges = edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
+    edges = _fold_pairs(per_key, params, example.collect())
     edges = edges.mutate(
         examples=edges.ranked.sort()[:MAX_EXAMPLES].map(
             lambda e: ibis.struct({"key": e.key.substr(0, EXAMPLE_KEY_CHARS), "at": e.at})
@@ -295,16 +286,8 @@ def fold_numbered(
     seconds = per_kid.first.epoch_seconds().cast("int64").clip(-_SECONDS_BOUND, _SECONDS_BOUND)
     packed = seconds * (1 << _KID_BITS) + per_kid.kid.cast("int64")
     top_n = engine is not None and engine.has("top_n_aggregate")
-    edges = per_kid.group_by(["a", "b"]).aggregate(
-        # Rounded so that engines summing in different orders give the same bits.
-        weight=(per_kid.w.sum() * params.scale).round(WEIGHT_DIGITS),
-        events=per_kid.ev.sum().cast("int64"),
-        keys=per_kid.count().cast("int64"),
-        first_at=per_kid.first.min(),
-        last_at=per_kid.last.max(),
-        ranked=_smallest(packed, MAX_EXAMPLES) if top_n else packed.collect(),
-    )
-    edges = edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
+    ranked = _smallest(packed, MAX_EXAMPLES) if top_n else packed.collect()
+    edges = _fold_pairs(per_kid, params, ranked)
     top = edges.ranked if top_n else edges.ranked.sort()
     # The list is dropped before the joins: carried through them, every hash table would hold
     # one list per edge.
@@ -331,6 +314,21 @@ def fold_numbered(
     ]
     edges = edges.mutate(examples=ibis.array(examples).filter(lambda e: e.key.notnull()))
     return _edge_columns(edges)
+
+
+def _fold_pairs(rows: ir.Table, params: CoActionParams, ranked: ir.Value) -> ir.Table:
+    """Per-(a, b, key) rows summed per pair, `ranked` (the examples' aggregate) beside them,
+    and the pairs below the minimums dropped: the fold of pair_edges and fold_numbered."""
+    edges = rows.group_by(["a", "b"]).aggregate(
+        # Rounded so that engines summing in different orders give the same bits.
+        weight=(rows.w.sum() * params.scale).round(WEIGHT_DIGITS),
+        events=rows.ev.sum().cast("int64"),
+        keys=rows.count().cast("int64"),
+        first_at=rows.first.min(),
+        last_at=rows.last.max(),
+        ranked=ranked,
+    )
+    return edges.filter(edges.events >= params.min_events, edges.keys >= params.min_keys)
 
 
 def _edge_columns(edges: ir.Table) -> ir.Table:
